@@ -1,0 +1,1 @@
+"""Deterministic synthetic e-commerce data: pools, distributions, row builders, the writer."""

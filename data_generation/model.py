@@ -1,0 +1,133 @@
+"""The generator's parameters: the time window, row counts and behavioural rates.
+
+Every default is explained in design_notes.md ("Distributions"). Rates live in one
+frozen dataclass so a profile can override them and the code never hides a magic number.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from utils.errors import UsageError
+
+DEFAULT_START = date(2023, 1, 1)
+DEFAULT_END = date(2024, 12, 31)
+BLOCK_USERS = 500          # users per block: the unit of randomness (and of parallel work)
+SECONDS_PER_DAY = 86_400
+
+USERS_PER_SCALE = 2_000
+PRODUCTS_PER_SCALE = 600
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Behavioural rates; see design_notes.md for the reasoning behind each default."""
+    signup_growth: float = 1.2            # signup density grows as exp(g * t) over the window
+    orders_per_user: float = 2.0          # mean orders per user over the whole dataset
+    order_rate_shape: float = 0.6         # gamma shape of each user's rate: < 1 is over-dispersed
+    quick_first_order: float = 0.55       # share of buyers whose first order follows signup closely
+    quick_first_order_days: float = 1.5   # mean delay of such a first order
+    basket_p: float = 0.38                # basket size decay: P(k) ~ (1 - p)^(k - 1)
+    basket_max: int = 8
+    quantity_weights: tuple[float, ...] = (0.78, 0.14, 0.05, 0.02, 0.01)
+    discount_share: float = 0.12          # share of lines sold at a promotional discount
+    discount_percents: tuple[int, ...] = (10, 15, 20, 25)
+    popularity_exponent: float = 0.8      # Zipf exponent of product popularity
+    cancel_rate: float = 0.03
+    refund_rate: float = 0.03
+    failed_payment_weights: tuple[float, ...] = (0.93, 0.05, 0.02)  # 0, 1, 2 failures first
+    retry_same_method: float = 0.5
+    split_payment_rate: float = 0.03
+    method_weights: tuple[float, ...] = (0.60, 0.28, 0.12)  # card, paypal, bank
+    review_rate: float = 0.36             # share of delivered lines that get reviewed
+    review_lag_days: float = 4.0
+    rating_weights_on_time: tuple[float, ...] = (0.10, 0.05, 0.08, 0.20, 0.57)
+    rating_weights_late: tuple[float, ...] = (0.22, 0.09, 0.12, 0.20, 0.37)
+    late_delivery_days: int = 6
+
+
+PAYMENT_METHODS = ("card", "paypal", "bank")
+
+# Relative order volume by month (Jan..Dec): a November-December peak.
+MONTH_WEIGHTS = (0.85, 0.80, 0.90, 0.90, 0.95, 0.92, 0.92, 0.95, 0.95, 1.00, 1.45, 1.60)
+# By weekday (Mon..Sun): weekends busier.
+WEEKDAY_WEIGHTS = (1.00, 0.96, 0.95, 0.97, 1.02, 1.18, 1.22)
+# By hour of day: quiet nights, an evening peak.
+HOUR_WEIGHTS = (0.30, 0.18, 0.12, 0.10, 0.10, 0.15, 0.30, 0.55, 0.75, 0.85, 0.90, 0.95,
+                1.00, 0.95, 0.90, 0.90, 0.95, 1.00, 1.10, 1.25, 1.35, 1.30, 1.00, 0.60)
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int
+    scale: float
+    start: date = DEFAULT_START
+    end: date = DEFAULT_END               # inclusive: the window ends at 23:59:59 that day
+    rates: Rates = field(default_factory=Rates)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise UsageError(f"seed must be an integer, got {self.seed!r}")
+        if not (isinstance(self.scale, (int, float)) and math.isfinite(self.scale)
+                and self.scale > 0):
+            raise UsageError(f"scale must be a positive number, got {self.scale!r}")
+        if self.end <= self.start:
+            raise UsageError(f"window end {self.end} must be after its start {self.start}")
+        if self.n_users < 1:
+            raise UsageError(f"scale {self.scale} is too small: it gives no users")
+
+    @property
+    def n_users(self) -> int:
+        return round(USERS_PER_SCALE * self.scale)
+
+    @property
+    def n_products(self) -> int:
+        return max(1, round(PRODUCTS_PER_SCALE * self.scale))
+
+    @property
+    def n_blocks(self) -> int:
+        return -(-self.n_users // BLOCK_USERS)
+
+    @property
+    def window_seconds(self) -> int:
+        """Seconds in the window; timestamps are offsets in [0, window_seconds)."""
+        return ((self.end - self.start).days + 1) * SECONDS_PER_DAY
+
+    @property
+    def scale_label(self) -> int | float:
+        """The scale as written in outputs: 1 rather than 1.0."""
+        return int(self.scale) if float(self.scale).is_integer() else self.scale
+
+
+class Clock:
+    """Turns second offsets into timestamp text, with the per-day and per-hour weights."""
+
+    def __init__(self, settings: Settings) -> None:
+        days = (settings.end - settings.start).days + 1
+        first = datetime.combine(settings.start, datetime.min.time())
+        self.day_text = [(first + timedelta(days=d)).strftime("%Y-%m-%d") for d in range(days)]
+        self.day_weight = []
+        for d in range(days):
+            day = settings.start + timedelta(days=d)
+            self.day_weight.append(MONTH_WEIGHTS[day.month - 1] * WEEKDAY_WEIGHTS[day.weekday()])
+        self.max_weight = max(self.day_weight) * max(HOUR_WEIGHTS)
+        self.span = days * SECONDS_PER_DAY
+
+    def text(self, offset: int) -> str:
+        day, rest = divmod(offset, SECONDS_PER_DAY)
+        hour, rest = divmod(rest, 3600)
+        minute, second = divmod(rest, 60)
+        return f"{self.day_text[day]} {hour:02d}:{minute:02d}:{second:02d}"
+
+    def weight(self, offset: int) -> float:
+        return self.day_weight[offset // SECONDS_PER_DAY] * HOUR_WEIGHTS[offset % SECONDS_PER_DAY // 3600]
+
+
+def expected_active_fraction(growth: float) -> float:
+    """Mean share of the window left after signup when signups grow as exp(g t)."""
+    if growth == 0:
+        return 0.5
+    e = math.exp(growth)
+    mean_t = ((growth - 1.0) * e + 1.0) / (growth * (e - 1.0))
+    return 1.0 - mean_t

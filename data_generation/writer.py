@@ -1,0 +1,177 @@
+"""Writes a dataset: the CSVs and manifest.json, staged and swapped in whole.
+
+The files are written into a temporary directory beside the target and swapped
+in only when every file and the manifest are complete, under a lock, so a
+failed, interrupted or concurrent generation never leaves a mixed data directory.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import shutil
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, Iterator
+
+from data_generation import generator as gen
+from data_generation.model import BLOCK_USERS, Clock, Settings
+from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME
+from utils.errors import KitError
+from utils.fileio import cents_to_str, fsync_dir, sha256_file, to_json
+from utils.locking import exclusive_lock
+
+log = logging.getLogger(__name__)
+
+# CSV files in the order the manifest lists them (parents before children).
+TABLES = ("categories", "users", "products", "orders", "order_items", "payments", "reviews")
+HEADERS = {
+    "categories": gen.CATEGORY_HEADER, "users": gen.USER_HEADER,
+    "products": gen.PRODUCT_HEADER, "orders": gen.ORDER_HEADER,
+    "order_items": gen.ITEM_HEADER, "payments": gen.PAYMENT_HEADER,
+    "reviews": gen.REVIEW_HEADER,
+}
+
+
+def iter_blocks(settings: Settings, catalogue: gen.Catalogue) -> Iterator[gen.Block]:
+    builder = gen.BlockBuilder(settings, catalogue, Clock(settings))
+    for block in range(settings.n_blocks):
+        yield builder.build(block)
+
+
+def write_csvs(settings: Settings, directory: Path) -> dict[str, int]:
+    """Write every table's CSV into ``directory``; return the row count of each."""
+    catalogue = gen.build_catalogue(settings)
+    counts = dict.fromkeys(TABLES, 0)
+    with ExitStack() as stack:
+        writers = {}
+        for table in TABLES:
+            handle = stack.enter_context(open(directory / f"{table}.csv", "w", newline="",
+                                              encoding="utf-8"))
+            writers[table] = csv.writer(handle, lineterminator="\n")
+            writers[table].writerow(HEADERS[table])
+        writers["categories"].writerows(
+            (cid, name, "" if parent is None else parent) for cid, name, parent in catalogue.categories)
+        writers["products"].writerows(
+            (p.product_id, p.name, p.category_id, cents_to_str(p.price_cents))
+            for p in catalogue.products)
+        counts["categories"], counts["products"] = len(catalogue.categories), len(catalogue.products)
+        for block in iter_blocks(settings, catalogue):
+            order_base, item_base = counts["orders"], counts["order_items"]
+            writers["users"].writerows(block.users)
+            writers["orders"].writerows((order_base + i + 1,) + row
+                                        for i, row in enumerate(block.orders))
+            writers["order_items"].writerows((item_base + i + 1, order_base + row[0] + 1) + row[1:]
+                                             for i, row in enumerate(block.items))
+            pay_base, review_base = counts["payments"], counts["reviews"]
+            writers["payments"].writerows((pay_base + i + 1, order_base + row[0] + 1) + row[1:]
+                                          for i, row in enumerate(block.payments))
+            writers["reviews"].writerows((review_base + i + 1,) + row
+                                         for i, row in enumerate(block.reviews))
+            for table, rows in (("users", block.users), ("orders", block.orders),
+                                ("order_items", block.items), ("payments", block.payments),
+                                ("reviews", block.reviews)):
+                counts[table] += len(rows)
+    return counts
+
+
+def build_manifest(settings: Settings, directory: Path, counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "generator": KIT_NAME,
+        "generator_version": GENERATOR_VERSION,
+        "seed": settings.seed,
+        "scale": settings.scale_label,
+        "window": {"start": f"{settings.start} 00:00:00", "end": f"{settings.end} 23:59:59"},
+        "block_users": BLOCK_USERS,
+        "files": [{"file": f"{table}.csv", "table": table, "rows": counts[table],
+                   "sha256": sha256_file(directory / f"{table}.csv")} for table in TABLES],
+    }
+
+
+def generate(settings: Settings, out_dir: Path) -> dict[str, Any]:
+    """Generate the dataset into ``out_dir`` atomically; return its manifest."""
+    out_dir = Path(out_dir)
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KitError(f"cannot create output directory {parent}: {exc.strerror}") from None
+    with exclusive_lock(parent / f".{out_dir.name}.lock", f"generator writing {out_dir}"):
+        _refuse_foreign_directory(out_dir)
+        _remove_leftovers(parent, out_dir.name)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
+        except OSError as exc:
+            raise KitError(f"cannot write in {parent}: {exc.strerror}") from None
+        try:
+            log.info("generating seed %s, scale %s into %s", settings.seed,
+                     settings.scale_label, out_dir)
+            counts = write_csvs(settings, staging)
+            manifest = build_manifest(settings, staging, counts)
+            (staging / MANIFEST_NAME).write_text(to_json(manifest), encoding="utf-8", newline="\n")
+            _swap_in(staging, out_dir)
+        except OSError as exc:
+            raise KitError(f"cannot write the dataset to {out_dir}: "
+                           f"{exc.strerror or exc}") from None
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    for entry in manifest["files"]:
+        log.info("wrote %s (%d rows)", out_dir / entry["file"], entry["rows"])
+    return manifest
+
+
+def _refuse_foreign_directory(out_dir: Path) -> None:
+    """Only a directory this generator wrote (or an empty one) may be replaced."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise KitError(f"output path {out_dir} exists and is not a directory")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).exists():
+        raise KitError(f"refusing to replace {out_dir}: it is not empty and has no "
+                       f"{MANIFEST_NAME} from an earlier generation")
+
+
+def _remove_leftovers(parent: Path, name: str) -> None:
+    """Staging and retired directories left by a run that was killed (we hold the lock)."""
+    for leftover in parent.glob(f".{name}.*.tmp"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in parent.glob(f".{name}.*.old"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by ``staging``: two renames, the old tree removed afterwards."""
+    retired = None
+    if out_dir.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=out_dir.parent))
+        os.rmdir(retired)
+        os.replace(out_dir, retired)
+    try:
+        os.replace(staging, out_dir)
+    except OSError:
+        if retired is not None:
+            os.replace(retired, out_dir)  # put the previous dataset back
+        raise
+    fsync_dir(out_dir.parent)
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def verify(out_dir: Path) -> list[str]:
+    """Compare the files of a data directory with its manifest; return the problems."""
+    import json
+    manifest_path = out_dir / MANIFEST_NAME
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KitError(f"{manifest_path}: no manifest; run generate_data.py --generate") from None
+    except (ValueError, OSError) as exc:
+        raise KitError(f"{manifest_path}: unreadable manifest: {exc}") from None
+    problems = []
+    for entry in manifest.get("files", []):
+        path = out_dir / entry["file"]
+        if not path.exists():
+            problems.append(f"{path}: missing")
+        elif sha256_file(path) != entry["sha256"]:
+            problems.append(f"{path}: SHA-256 differs from the manifest (edited after generation?)")
+    return problems

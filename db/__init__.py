@@ -1,0 +1,1 @@
+"""The database side: schema introspection, CSV loading, integrity checks, the report."""

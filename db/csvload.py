@@ -1,0 +1,249 @@
+"""Reading one CSV against its table: header validation, typed conversion, line numbers.
+
+Every problem becomes a ``DataError`` naming the file, the line (of the record's
+first physical line) and the column. Accepted on purpose: a UTF-8 byte-order
+mark, CRLF line endings, quoted fields with commas or newlines, blank lines, and
+columns in any order (they are matched by name). A header-only file is a valid
+table with no rows.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from db.schema import Column, Table
+from utils.errors import DataError
+
+FIELD_LIMIT = 1 << 20   # 1 MiB: far above any real value, far below a runaway field
+
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+_TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_REAL = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+Converter = Callable[[str], object]
+
+
+class ValueProblem(ValueError):
+    """Raised by a converter; the reader adds file, line and column."""
+
+
+def _show(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def _integer(value: str) -> int:
+    if not _INTEGER.fullmatch(value):
+        raise ValueProblem(f"expected an integer, got {_show(value)}")
+    return int(value)
+
+
+def _decimal(places: int) -> Converter:
+    pattern = re.compile(r"-?[0-9]{1,13}(\.[0-9]{1,%d})?" % places)
+
+    def convert(value: str) -> float:
+        if not pattern.fullmatch(value):
+            raise ValueProblem(f"expected a number with at most {places} decimals, got {_show(value)}")
+        return float(value)  # exact to the cent once read back via round(x * 100)
+    return convert
+
+
+def _timestamp(value: str) -> str:
+    match = _TIMESTAMP.fullmatch(value)
+    try:
+        if not match:
+            raise ValueError
+        datetime(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise ValueProblem(f"expected a timestamp 'YYYY-MM-DD HH:MM:SS', got {_show(value)}") from None
+    return value
+
+
+def _date(value: str) -> str:
+    match = _DATE.fullmatch(value)
+    try:
+        if not match:
+            raise ValueError
+        date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise ValueProblem(f"expected a date 'YYYY-MM-DD', got {_show(value)}") from None
+    return value
+
+
+def _real(value: str) -> float:
+    if not _REAL.fullmatch(value):
+        raise ValueProblem(f"expected a number, got {_show(value)}")
+    return float(value)
+
+
+def _text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueProblem("contains a NUL byte")
+    return value
+
+
+def converter(column: Column) -> Converter:
+    kind = column.kind
+    if kind == "integer":
+        return _integer
+    if kind == "decimal":
+        return _decimal(column.decimals)
+    if kind == "timestamp":
+        return _timestamp
+    if kind == "date":
+        return _date
+    if kind == "real":
+        return _real
+    return _text
+
+
+class HashingReader(io.RawIOBase):
+    """A raw binary stream that hashes every byte read through it."""
+
+    def __init__(self, raw: io.BufferedReader) -> None:
+        self.raw, self.digest, self.size = raw, hashlib.sha256(), 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        count = self.raw.readinto(buffer)
+        if count:
+            self.digest.update(memoryview(buffer)[:count])
+            self.size += count
+        return count or 0
+
+
+class CsvSource:
+    """Iterates the converted rows of one CSV in table column order, with line numbers."""
+
+    def __init__(self, path: Path, table: Table) -> None:
+        self.path, self.table, self.name = path, table, path.name
+        self.rows = 0
+        self.sha256: Optional[str] = None
+
+    def error(self, message: str, line: int | None = None, column: str | None = None) -> DataError:
+        return DataError(self.name, message, line, column)
+
+    def __iter__(self) -> Iterator[tuple[int, tuple]]:
+        csv.field_size_limit(FIELD_LIMIT)
+        try:
+            raw = open(self.path, "rb")
+        except FileNotFoundError:
+            raise self.error(f"file not found in {self.path.parent}") from None
+        except OSError as exc:
+            raise self.error(f"cannot read: {exc.strerror}") from None
+        hashing = HashingReader(raw)
+        text = io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, strict=True)
+        try:
+            yield from self._rows(reader)
+            while text.read(1 << 16):  # hash any bytes csv did not need (none, normally)
+                pass
+        except UnicodeDecodeError:
+            line, col = _locate_bad_utf8(self.path)
+            raise self.error(f"bytes that are not UTF-8 at byte {col} of the line", line) from None
+        except csv.Error as exc:
+            raise self.error(_csv_message(exc), reader.line_num) from None
+        finally:
+            text.close()
+        self.sha256 = hashing.digest.hexdigest()
+
+    def _rows(self, reader) -> Iterator[tuple[int, tuple]]:
+        header = next(reader, None)
+        if header is None:
+            raise self.error("empty file: expected a header row "
+                             + ",".join(self.table.column_names), 1)
+        positions = self._positions(header)
+        converters = [converter(c) for c in self.table.columns]
+        required = [c.not_null for c in self.table.columns]
+        names = self.table.column_names
+        width, previous_end = len(header), reader.line_num
+        for fields in reader:
+            line, previous_end = previous_end + 1, reader.line_num
+            if not fields:
+                continue  # a blank line
+            if len(fields) != width:
+                raise self.error(f"expected {width} fields, found {len(fields)}"
+                                 + (" (truncated row?)" if len(fields) < width else ""), line)
+            values = []
+            for index, position in enumerate(positions):
+                value = fields[position]
+                if value == "":
+                    if required[index]:
+                        raise self.error("empty value in a required column", line, names[index])
+                    values.append(None)
+                    continue
+                try:
+                    values.append(converters[index](value))
+                except ValueProblem as exc:
+                    raise self.error(str(exc), line, names[index]) from None
+            self.rows += 1
+            yield line, tuple(values)
+
+    def _positions(self, header: list[str]) -> list[int]:
+        """Where each table column sits in the CSV header (columns matched by name)."""
+        seen: dict[str, int] = {}
+        for index, name in enumerate(header):
+            if name in seen:
+                raise self.error(f"column {name!r} appears twice in the header", 1)
+            seen[name] = index
+        expected = self.table.column_names
+        missing = [c for c in expected if c not in seen]
+        extra = [c for c in header if c not in expected]
+        problems = []
+        if missing:
+            problems.append("missing column" + ("s " if len(missing) > 1 else " ")
+                            + ", ".join(repr(c) for c in missing))
+        if extra:
+            problems.append("unexpected column" + ("s " if len(extra) > 1 else " ")
+                            + ", ".join(repr(c) for c in extra))
+        if problems:
+            raise self.error("header: " + "; ".join(problems)
+                             + f" (expected {','.join(expected)})", 1)
+        return [seen[c] for c in expected]
+
+
+def _csv_message(exc: csv.Error) -> str:
+    message = str(exc)
+    if "field larger than field limit" in message:
+        return f"a field is larger than the {FIELD_LIMIT // 1024} KiB limit"
+    if "unexpected end of data" in message or "EOF" in message:
+        return "unterminated quoted field (a quote is opened and never closed)"
+    if "NUL" in message:
+        return "contains a NUL byte"
+    return f"malformed CSV: {message}"
+
+
+def _locate_bad_utf8(path: Path) -> tuple[int, int]:
+    """(line, byte column) of the first invalid UTF-8 sequence; runs on the error path only."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return number, exc.start + 1
+    return 1, 1
+
+
+def find_line(path: Path, table: Table, column: str, value: object) -> int | None:
+    """The line of the first record whose ``column`` equals ``value`` (error path only)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = next(reader, [])
+            if column not in header:
+                return None
+            index, previous_end, wanted = header.index(column), reader.line_num, str(value)
+            for fields in reader:
+                line, previous_end = previous_end + 1, reader.line_num
+                if len(fields) > index and fields[index] == wanted:
+                    return line
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None

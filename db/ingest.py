@@ -1,0 +1,232 @@
+"""Build db/ecommerce.db from db/schema.sql and the CSVs, all or nothing.
+
+The database is built in a temporary file beside the target, in one transaction,
+validated (types, constraints, foreign keys, row counts, every business check in
+db/checks/), and only then moved over the target with ``os.replace``. A failed or
+interrupted ingest leaves the previous database byte-identical. Because the
+temporary file is discarded on any failure, it can be built with the journal and
+fsyncs off; it is fsynced once before the rename.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from db.checks import Check, load_checks, run_check
+from db.csvload import CsvSource, find_line
+from db.schema import Schema, Table, load_schema, quote
+from utils.config import (CHECKS_DIR, GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE)
+from utils.errors import DataError, KitError
+from utils.fileio import atomic_path, sha256_file
+from utils.locking import exclusive_lock
+
+log = logging.getLogger(__name__)
+
+BATCH = 5_000
+CACHE_KIB = 64 * 1024     # page cache for the build: big enough that indexes stay in memory
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    table: str
+    file_name: str
+    rows: int
+    sha256: str
+
+
+def ingest(data_dir: Path, db_path: Path, schema_path: Path,
+           checks_dir: Path = CHECKS_DIR) -> list[LoadedFile]:
+    """Load every table's CSV from ``data_dir`` into a new ``db_path``."""
+    schema = load_schema(schema_path)
+    checks = load_checks(checks_dir)
+    if not Path(data_dir).is_dir():
+        raise KitError(f"data directory {data_dir} does not exist; run generate_data.py --generate")
+    _warn_unknown_files(Path(data_dir), schema)
+    manifest = read_manifest(Path(data_dir))
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(db_path.parent / f".{db_path.name}.lock", "ingest"):
+        for leftover in db_path.parent.glob(f".{db_path.name}.*.tmp"):
+            log.info("removing %s left by an interrupted ingest", leftover.name)
+            leftover.unlink()
+        with atomic_path(db_path) as tmp:
+            conn = sqlite3.connect(str(tmp), isolation_level=None)
+            try:
+                loaded = _build(conn, schema, checks, Path(data_dir), manifest)
+            finally:
+                conn.close()
+    _warn_manifest_mismatch(manifest, loaded)
+    log.info("loaded %d rows from %d files into %s", sum(f.rows for f in loaded), len(loaded), db_path)
+    return loaded
+
+
+def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_dir: Path,
+           manifest: dict) -> list[LoadedFile]:
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.executescript(schema.table_sql())
+    conn.execute("BEGIN")
+    conn.execute("PRAGMA defer_foreign_keys = ON")  # parents may follow children in a file
+    loaded = [_load_table(conn, table, data_dir / table.csv_name) for table in schema.data_tables]
+    for statement in schema.indexes:
+        conn.execute(statement)
+    _check_foreign_keys(conn, schema, data_dir)
+    _check_counts(conn, loaded)
+    _check_invariants(conn, schema, checks, data_dir)
+    _write_meta(conn, schema, loaded, manifest)
+    conn.execute("COMMIT")
+    return loaded
+
+
+def _load_table(conn: sqlite3.Connection, table: Table, path: Path) -> LoadedFile:
+    source = CsvSource(path, table)
+    columns = ", ".join(quote(c) for c in table.column_names)
+    sql = (f"INSERT INTO {quote(table.name)} ({columns}) "
+           f"VALUES ({', '.join('?' * len(table.columns))})")
+    batch: list[tuple[int, tuple]] = []
+    for item in source:
+        batch.append(item)
+        if len(batch) >= BATCH:
+            _insert(conn, sql, batch, source)
+            batch = []
+    _insert(conn, sql, batch, source)
+    log.debug("%s: %d rows", path.name, source.rows)
+    assert source.sha256 is not None
+    return LoadedFile(table.name, table.csv_name, source.rows, source.sha256)
+
+
+def _insert(conn: sqlite3.Connection, sql: str, batch: list[tuple[int, tuple]],
+            source: CsvSource) -> None:
+    if not batch:
+        return
+    conn.execute("SAVEPOINT batch")
+    try:
+        conn.executemany(sql, [values for _, values in batch])
+    except sqlite3.IntegrityError:
+        conn.execute("ROLLBACK TO batch")
+        for line, values in batch:  # replay row by row to name the failing line
+            try:
+                conn.execute(sql, values)
+            except sqlite3.IntegrityError as exc:
+                raise _constraint_error(exc, source, line) from None
+        raise KitError(f"{source.name}: a constraint failed in a batch but in no single row")
+    finally:
+        conn.execute("RELEASE batch")
+
+
+_FAILED_COLUMN = re.compile(r"constraint failed: (\w+)\.(\w+)")
+
+
+def _constraint_error(exc: sqlite3.IntegrityError, source: CsvSource, line: int) -> DataError:
+    message = str(exc)
+    match = _FAILED_COLUMN.search(message)
+    if match:
+        column = match.group(2)
+        if message.startswith("UNIQUE"):
+            what = "primary key" if column == source.table.primary_key else "unique value"
+            return source.error(f"duplicate {what} (UNIQUE {match.group(1)}.{column})", line, column)
+        return source.error(message, line, column)
+    if message.startswith("CHECK constraint failed:"):
+        expression = message.split(":", 1)[1].strip()
+        named = [c for c in source.table.column_names if re.search(rf"\b{c}\b", expression)]
+        return source.error(f"violates CHECK ({expression})", line, named[0] if named else None)
+    return source.error(message, line)
+
+
+def _check_foreign_keys(conn: sqlite3.Connection, schema: Schema, data_dir: Path) -> None:
+    violation = conn.execute("PRAGMA foreign_key_check").fetchone()
+    if violation is None:
+        return
+    table_name, rowid, parent, fk_index = violation
+    table = schema.tables[table_name]
+    fk_rows = conn.execute(f"PRAGMA foreign_key_list({quote(table_name)})").fetchall()
+    fk = next(row for row in fk_rows if row[0] == fk_index)
+    column, parent_column = fk[3], fk[4] or "rowid"
+    value = conn.execute(f"SELECT {quote(column)} FROM {quote(table_name)} WHERE rowid = ?",
+                         (rowid,)).fetchone()[0]
+    line = _line_of(table, data_dir, rowid)
+    raise DataError(table.csv_name, f"{value} does not match any {parent}.{parent_column} "
+                                    f"(dangling foreign key)", line, column)
+
+
+def _line_of(table: Table, data_dir: Path, key: object) -> int | None:
+    return find_line(data_dir / table.csv_name, table, table.primary_key, key) \
+        if table.primary_key else None
+
+
+def _check_counts(conn: sqlite3.Connection, loaded: Iterable[LoadedFile]) -> None:
+    for item in loaded:
+        (count,) = conn.execute(f"SELECT count(*) FROM {quote(item.table)}").fetchone()
+        if count != item.rows:
+            raise DataError(item.file_name, f"{item.rows} rows read but {count} in the database")
+
+
+def _check_invariants(conn: sqlite3.Connection, schema: Schema, checks: list[Check],
+                      data_dir: Path) -> None:
+    for check in checks:
+        outcome = run_check(conn, check, limit=1)
+        if outcome.passed:
+            continue
+        key, detail = (list(outcome.examples[0]) + [None, None])[:2]
+        table = schema.tables[check.table]
+        more = f" (and {outcome.violations - 1} more)" if outcome.violations > 1 else ""
+        raise DataError(table.csv_name, f"{detail}: breaks check {check.name}, "
+                        f"{check.description}{more}", _line_of(table, data_dir, key), check.column)
+
+
+def read_manifest(data_dir: Path) -> dict:
+    path = data_dir / MANIFEST_NAME
+    if not path.exists():
+        log.warning("no %s in %s: seed and scale will be recorded as unknown", MANIFEST_NAME, data_dir)
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        raise KitError(f"{path}: unreadable manifest: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise KitError(f"{path}: the manifest is not a JSON object")
+    return manifest
+
+
+def _write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFile],
+                manifest: dict) -> None:
+    table = quote(META_TABLE)
+    conn.executemany(f"INSERT INTO {table} (kind, file_name, sha256, row_count) "
+                     "VALUES ('file', ?, ?, ?)",
+                     [(f.file_name, f.sha256, f.rows) for f in loaded])
+    run = {
+        "seed": manifest.get("seed", "unknown"),
+        "scale": manifest.get("scale", "unknown"),
+        "generator": manifest.get("generator", "unknown"),
+        "generator_version": manifest.get("generator_version", "unknown"),
+        "window_start": manifest.get("window", {}).get("start", "unknown"),
+        "window_end": manifest.get("window", {}).get("end", "unknown"),
+        "ingested_by": f"{KIT_NAME} {GENERATOR_VERSION}",
+        "python_version": platform.python_version(),
+        "sqlite_version": sqlite3.sqlite_version,
+        "schema_sha256": sha256_file(schema.path),
+    }
+    conn.executemany(f"INSERT INTO {table} (kind, key, value) VALUES ('run', ?, ?)",
+                     [(key, str(value)) for key, value in run.items()])
+
+
+def _warn_unknown_files(data_dir: Path, schema: Schema) -> None:
+    known = {t.csv_name for t in schema.data_tables}
+    for path in sorted(data_dir.glob("*.csv")):
+        if path.name not in known:
+            log.warning("ignoring %s: no table of that name in %s", path, schema.path.name)
+
+
+def _warn_manifest_mismatch(manifest: dict, loaded: list[LoadedFile]) -> None:
+    recorded = {f.get("file"): f.get("sha256") for f in manifest.get("files", [])}
+    for item in loaded:
+        if item.file_name in recorded and recorded[item.file_name] != item.sha256:
+            log.warning("%s differs from %s (edited after generation?)", item.file_name, MANIFEST_NAME)

@@ -1,0 +1,109 @@
+-- ecommerce-kit schema: the only definition of tables, columns, types and constraints.
+-- The ingester reads it back from SQLite (PRAGMA table_info / foreign_key_list);
+-- nothing in Python repeats it. Comment conventions, read by the docs generator:
+--   "-- table: <purpose>" directly above a CREATE TABLE, "-- <description>" after a column.
+-- Declared types drive CSV conversion: INTEGER, TEXT, DECIMAL(p,s) (exact, s decimals),
+-- TIMESTAMP ('YYYY-MM-DD HH:MM:SS').
+-- Money is DECIMAL(12,2): the CSVs carry exactly two decimals, and every check and
+-- total works in integer cents (CAST(ROUND(x * 100) AS INTEGER)), never by tolerance.
+
+-- table: Product categories, a two-level hierarchy (top-level rows have no parent).
+CREATE TABLE categories (
+    category_id   INTEGER PRIMARY KEY,                       -- category key
+    name          TEXT    NOT NULL UNIQUE
+                          CHECK (length(name) BETWEEN 1 AND 100), -- display name, unique
+    parent_id     INTEGER REFERENCES categories (category_id)  -- parent category; NULL for a top-level category
+                          CHECK (parent_id IS NULL OR parent_id <> category_id)
+);
+
+-- table: Registered customers.
+CREATE TABLE users (
+    user_id       INTEGER PRIMARY KEY,                       -- customer key; increases with signup time
+    first_name    TEXT    NOT NULL CHECK (length(first_name) BETWEEN 1 AND 100), -- given name
+    last_name     TEXT    NOT NULL CHECK (length(last_name) BETWEEN 1 AND 100),  -- family name
+    email         TEXT    NOT NULL UNIQUE
+                          CHECK (email LIKE '_%@_%._%' AND length(email) <= 254), -- login e-mail, unique
+    signup_date   TIMESTAMP NOT NULL
+                          CHECK (datetime(signup_date, '+0 days') IS signup_date), -- account creation time
+    country       TEXT    NOT NULL CHECK (length(country) BETWEEN 1 AND 100),    -- country name (English)
+    city          TEXT    NOT NULL CHECK (length(city) BETWEEN 1 AND 100)        -- city name
+);
+
+-- table: The product catalogue; each product sits in one leaf category.
+CREATE TABLE products (
+    product_id    INTEGER PRIMARY KEY,                       -- product key
+    name          TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 200), -- product name
+    category_id   INTEGER NOT NULL REFERENCES categories (category_id), -- leaf category
+    price         DECIMAL(12,2) NOT NULL CHECK (price > 0)  -- list price
+);
+
+-- table: Customer orders; the total is the sum of the order's lines.
+CREATE TABLE orders (
+    order_id      INTEGER PRIMARY KEY,                       -- order key
+    user_id       INTEGER NOT NULL REFERENCES users (user_id), -- customer who placed the order
+    order_date    TIMESTAMP NOT NULL
+                          CHECK (datetime(order_date, '+0 days') IS order_date), -- time the order was placed
+    status        TEXT    NOT NULL
+                          CHECK (status IN ('pending', 'paid', 'shipped', 'delivered',
+                                            'cancelled', 'refunded')), -- fulfilment state
+    total_amount  DECIMAL(12,2) NOT NULL CHECK (total_amount >= 0) -- sum of the order's line totals
+);
+
+-- table: Order lines: one product, a quantity and the price paid per unit.
+CREATE TABLE order_items (
+    order_item_id INTEGER PRIMARY KEY,                       -- order line key
+    order_id      INTEGER NOT NULL REFERENCES orders (order_id), -- order the line belongs to
+    product_id    INTEGER NOT NULL REFERENCES products (product_id), -- product bought
+    quantity      INTEGER NOT NULL CHECK (quantity > 0),      -- units bought
+    unit_price    DECIMAL(12,2) NOT NULL CHECK (unit_price > 0), -- price paid per unit (after any discount)
+    line_total    DECIMAL(12,2) NOT NULL CHECK (line_total > 0)  -- quantity x unit_price
+);
+
+-- table: Payment attempts; failed attempts may precede the completed one.
+CREATE TABLE payments (
+    payment_id    INTEGER PRIMARY KEY,                       -- payment key
+    order_id      INTEGER NOT NULL REFERENCES orders (order_id), -- order being paid
+    payment_method TEXT   NOT NULL CHECK (payment_method IN ('card', 'paypal', 'bank')), -- payment channel
+    amount        DECIMAL(12,2) NOT NULL CHECK (amount >= 0), -- amount charged or attempted
+    payment_date  TIMESTAMP NOT NULL
+                          CHECK (datetime(payment_date, '+0 days') IS payment_date), -- time of the attempt
+    status        TEXT    NOT NULL CHECK (status IN ('completed', 'failed', 'refunded')) -- outcome
+);
+
+-- table: Product reviews by customers who received the product.
+CREATE TABLE reviews (
+    review_id     INTEGER PRIMARY KEY,                       -- review key
+    product_id    INTEGER NOT NULL REFERENCES products (product_id), -- product reviewed
+    user_id       INTEGER NOT NULL REFERENCES users (user_id), -- reviewer
+    rating        INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5), -- stars, 1 to 5
+    review_date   TIMESTAMP NOT NULL
+                          CHECK (datetime(review_date, '+0 days') IS review_date), -- time of the review
+    title         TEXT    NOT NULL CHECK (length(title) BETWEEN 1 AND 200) -- review headline
+);
+
+-- table: Provenance of the load: one 'file' row per CSV and one 'run' row per setting.
+CREATE TABLE submission_meta (
+    meta_id       INTEGER PRIMARY KEY,                       -- row key
+    kind          TEXT    NOT NULL CHECK (kind IN ('file', 'run')), -- 'file' for a CSV, 'run' for a setting
+    file_name     TEXT,                                      -- CSV file name ('file' rows)
+    sha256        TEXT    CHECK (sha256 IS NULL OR length(sha256) = 64), -- SHA-256 of the CSV bytes ('file' rows)
+    row_count     INTEGER CHECK (row_count IS NULL OR row_count >= 0), -- data rows in the CSV ('file' rows)
+    key           TEXT,                                      -- setting name ('run' rows)
+    value         TEXT,                                      -- setting value ('run' rows)
+    CHECK ((kind = 'file' AND file_name IS NOT NULL AND sha256 IS NOT NULL
+                          AND row_count IS NOT NULL AND key IS NULL)
+        OR (kind = 'run' AND key IS NOT NULL AND value IS NOT NULL AND file_name IS NULL)),
+    UNIQUE (kind, file_name, key)
+);
+
+-- Indexes on the join and filter columns; the ingester creates them after the load.
+CREATE INDEX idx_categories_parent   ON categories (parent_id);
+CREATE INDEX idx_users_signup        ON users (signup_date);
+CREATE INDEX idx_products_category   ON products (category_id);
+CREATE INDEX idx_orders_user         ON orders (user_id, order_date);
+CREATE INDEX idx_orders_date         ON orders (order_date);
+CREATE INDEX idx_order_items_order   ON order_items (order_id);
+CREATE INDEX idx_order_items_product ON order_items (product_id);
+CREATE INDEX idx_payments_order      ON payments (order_id);
+CREATE INDEX idx_reviews_product     ON reviews (product_id);
+CREATE INDEX idx_reviews_user        ON reviews (user_id, product_id);

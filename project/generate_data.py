@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Generate the synthetic e-commerce CSVs and data/manifest.json (deterministic per seed)."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from data_generation.model import DEFAULT_END, DEFAULT_START, Settings  # noqa: E402
+from data_generation.writer import generate, verify  # noqa: E402
+from utils import cli  # noqa: E402
+from utils.config import DATA_DIR, DEFAULT_SCALE, DEFAULT_SEED, ROOT  # noqa: E402
+from utils.errors import CheckFailed  # noqa: E402
+
+PROG = "generate_data.py"
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise cli.argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = cli.make_parser(PROG, __doc__)
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--generate", action="store_true", help="write a new dataset")
+    action.add_argument("--verify", action="store_true",
+                        help="check the files of the data directory against its manifest")
+    parser.add_argument("--seed", type=cli.int_arg, default=DEFAULT_SEED,
+                        help="random seed: the same seed and scale give the same bytes")
+    parser.add_argument("--scale", type=cli.positive_float, default=DEFAULT_SCALE,
+                        help="size factor: 1 is about 2,000 users and 4,000 orders")
+    parser.add_argument("--out", type=cli.path_arg, default=DATA_DIR,
+                        help="data directory to write (replaced whole)")
+    parser.add_argument("--start", type=iso_date, default=DEFAULT_START,
+                        help="first day of the order window")
+    parser.add_argument("--end", type=iso_date, default=DEFAULT_END,
+                        help="last day of the order window (inclusive)")
+    args = parser.parse_args(argv)
+    cli.configure_logging(args)
+
+    def body() -> int:
+        if args.verify:
+            problems = verify(args.out)
+            if problems:
+                raise CheckFailed(f"{len(problems)} file(s) differ from the manifest: {problems[0]}")
+            print(f"{cli.relative(args.out, ROOT)}: every file matches manifest.json")
+            return 0
+        settings = Settings(seed=args.seed, scale=args.scale, start=args.start, end=args.end)
+        manifest = generate(settings, args.out)
+        for entry in manifest["files"]:
+            print(f"{cli.relative(args.out / entry['file'], ROOT)}\t{entry['rows']} rows")
+        print(f"{cli.relative(args.out / 'manifest.json', ROOT)}")
+        return 0
+
+    return cli.run(PROG, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

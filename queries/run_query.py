@@ -1,0 +1,176 @@
+"""Load named queries from queries/*.sql, run them read-only, export CSV and JSON.
+
+A query file starts with a header that documents it and that this runner trusts:
+
+    -- name: top_products
+    -- question: Which products bring the most revenue (or units)?
+    -- params: limit integer = 10, by text = revenue
+    -- columns: rank integer, product_id integer, name text, revenue decimal(2)
+
+Parameters are bound by name (``:limit``), never formatted into the SQL. The
+declared columns must match the cursor's, and ``decimal(n)`` columns become exact
+``Decimal`` values with n places, written as such to CSV and JSON.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Mapping
+
+from utils.config import QUERIES_DIR
+from utils.errors import KitError, UsageError
+from utils.fileio import to_json, write_text_atomic
+from utils.sqlfile import read_sql_file
+
+_COLUMN = re.compile(r"^([a-z_][a-z0-9_]*)\s+(text|integer|real|decimal\((\d)\))$")
+_PARAM = re.compile(r"^([a-z_][a-z0-9_]*)\s+(text|integer|real)\s*=\s*(.+)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    default: Any
+
+    def convert(self, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return {"integer": int, "real": float, "text": str}[self.kind](value)
+        except (TypeError, ValueError):
+            raise UsageError(f"parameter {self.name} must be {self.kind}, got {value!r}") from None
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    question: str
+    params: tuple[Param, ...]
+    columns: tuple[tuple[str, str, int | None], ...]   # (name, kind, decimals)
+    sql: str
+    path: Path
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c[0] for c in self.columns]
+
+    def bind(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        values = dict(values or {})
+        unknown = sorted(set(values) - {p.name for p in self.params})
+        if unknown:
+            raise UsageError(f"query {self.name} has no parameter {unknown[0]!r}")
+        return {p.name: p.convert(values.get(p.name, p.default)) for p in self.params}
+
+
+@dataclass(frozen=True)
+class Result:
+    query: Query
+    rows: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"query": self.query.name, "columns": self.query.column_names, "rows": self.rows}
+
+
+def parse_query(path: Path) -> Query:
+    f = read_sql_file(path)
+    columns = []
+    for part in f.require("columns").split(","):
+        match = _COLUMN.match(part.strip())
+        if not match:
+            raise KitError(f"{path}: cannot read column declaration {part.strip()!r}")
+        name, kind, places = match.groups()
+        columns.append((name, "decimal" if places else kind, int(places) if places else None))
+    params = []
+    declared = f.header.get("params", "none")
+    if declared != "none":
+        for part in declared.split(","):
+            match = _PARAM.match(part.strip())
+            if not match:
+                raise KitError(f"{path}: cannot read parameter declaration {part.strip()!r}")
+            name, kind, default = match.groups()
+            params.append(Param(name, kind, None if default == "null" else
+                                Param(name, kind, None).convert(default)))
+    return Query(f.require("name"), f.require("question"), tuple(params), tuple(columns),
+                 f.sql, path)
+
+
+def list_queries(directory: Path = QUERIES_DIR) -> list[Query]:
+    return [parse_query(p) for p in sorted(Path(directory).glob("*.sql"))]
+
+
+def load_query(name: str, directory: Path = QUERIES_DIR) -> Query:
+    """A query by its file stem (``join_query``) or its declared name (``cohort_clv``)."""
+    path = Path(directory) / f"{name}.sql"
+    if re.fullmatch(r"[a-z_][a-z0-9_]*", name) and path.is_file():
+        return parse_query(path)
+    queries = list_queries(directory)
+    for query in queries:
+        if query.name == name:
+            return query
+    known = ", ".join(q.path.stem for q in queries)
+    raise UsageError(f"unknown query {name!r} (known: {known})")
+
+
+def connect_readonly(db_path: Path) -> sqlite3.Connection:
+    """Open the database read-only: no query can change it."""
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise KitError(f"no database at {db_path}; run ingest.py --ingest first")
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise KitError(f"cannot open {db_path}: {exc}") from None
+    return conn
+
+
+def run(conn: sqlite3.Connection, query: Query,
+        params: Mapping[str, Any] | None = None) -> Result:
+    try:
+        cursor = conn.execute(query.sql, query.bind(params))
+    except sqlite3.Error as exc:
+        raise KitError(f"query {query.name} failed: {exc}") from None
+    names = [d[0] for d in cursor.description]
+    if names != query.column_names:
+        raise KitError(f"{query.path}: header declares columns {query.column_names} "
+                       f"but the query returns {names}")
+    convert = [_converter(kind, places) for _, kind, places in query.columns]
+    rows = [{name: fn(value) for name, fn, value in zip(names, convert, row)} for row in cursor]
+    return Result(query, rows)
+
+
+def _converter(kind: str, places: int | None):
+    if kind != "decimal":
+        return lambda value: value
+    quantum = Decimal(1).scaleb(-(places or 0))
+
+    def to_decimal(value: Any) -> Decimal | None:
+        # repr of a float is its shortest round-trip text, so cents/100 reads back exactly
+        return None if value is None else Decimal(repr(value)).quantize(quantum)
+    return to_decimal
+
+
+def csv_text(result: Result) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.query.column_names)
+    for row in result.rows:
+        writer.writerow("" if v is None else v for v in row.values())
+    return buffer.getvalue()
+
+
+def export(result: Result, out_dir: Path, stem: str) -> list[Path]:
+    """Write ``<stem>.csv`` and ``<stem>.json`` (each atomically); return their paths."""
+    out_dir = Path(out_dir)
+    csv_path, json_path = out_dir / f"{stem}.csv", out_dir / f"{stem}.json"
+    try:
+        write_text_atomic(csv_path, csv_text(result))
+        write_text_atomic(json_path, to_json(result.as_json()))
+    except OSError as exc:
+        raise KitError(f"cannot write results to {out_dir}: {exc.strerror}") from None
+    return [csv_path, json_path]

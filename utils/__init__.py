@@ -1,0 +1,1 @@
+"""Shared helpers: configuration, errors, file I/O, locking and CLI scaffolding."""

@@ -1,0 +1,86 @@
+"""Scaffolding shared by the entry scripts: one-line errors, logging, exit codes."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from utils.errors import KitError
+
+
+class KitArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a bad parameter in one line instead of usage + error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
+        sys.exit(2)
+
+
+def make_parser(prog: str, description: str) -> KitArgumentParser:
+    parser = KitArgumentParser(prog=prog, description=description,
+                               formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    noise = parser.add_mutually_exclusive_group()
+    noise.add_argument("-q", "--quiet", action="store_true",
+                       help="log only warnings and errors to stderr")
+    noise.add_argument("-v", "--verbose", action="store_true",
+                       help="log debugging detail to stderr")
+    return parser
+
+
+def path_arg(text: str) -> Path:
+    """A path given on the command line, resolved against the working directory."""
+    return Path(text).expanduser().resolve()
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
+
+
+def int_arg(text: str) -> int:
+    try:
+        return int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+
+
+def configure_logging(args: argparse.Namespace) -> None:
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def run(prog: str, body: Callable[[], int | None]) -> int:
+    """Run a command body, turning expected failures into one line and an exit code."""
+    try:
+        return body() or 0
+    except KitError as exc:
+        sys.stderr.write(f"{prog}: error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{prog}: interrupted\n")
+        return 130
+
+
+def relative(path: Path, root: Path) -> str:
+    """Show ``path`` relative to ``root`` when it is inside it, else absolute."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def entry(main: Callable[[Sequence[str] | None], int]) -> None:
+    sys.exit(main(None))

@@ -1,0 +1,96 @@
+"""Small file helpers: hashing, atomic writes, canonical JSON and money formatting."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator
+
+CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename durable on POSIX; Windows has no directory handles to sync."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; move it into place only on success."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                    dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as handle:  # durable before it becomes visible
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        fsync_dir(target.parent)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    with atomic_path(target) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+
+
+def cents_to_str(cents: int) -> str:
+    """Integer cents to a fixed two-decimal string: 123456 -> '1234.56'."""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
+def to_json(value: Any, indent: int = 2) -> str:
+    """Canonical JSON text: insertion key order, UTF-8, ``Decimal`` kept exact.
+
+    ``json`` cannot write ``12.50`` (it writes floats by ``repr``), so Decimals
+    are written by this encoder as their exact text; a JSON reader sees a number.
+    """
+    return _encode(value, indent, 0) + "\n"
+
+
+def _encode(value: Any, indent: int, level: int) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        pad, inner = " " * (indent * level), " " * (indent * (level + 1))
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: "
+                 f"{_encode(v, indent, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        if all(not isinstance(v, (dict, list, tuple)) for v in value) and len(value) <= 12:
+            return "[" + ", ".join(_encode(v, indent, level + 1) for v in value) + "]"
+        pad, inner = " " * (indent * level), " " * (indent * (level + 1))
+        return "[\n" + ",\n".join(inner + _encode(v, indent, level + 1)
+                                  for v in value) + "\n" + pad + "]"
+    if isinstance(value, float) and value != value:  # NaN is not JSON
+        raise ValueError("NaN cannot be written as JSON")
+    return json.dumps(value, ensure_ascii=False)
