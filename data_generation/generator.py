@@ -15,8 +15,7 @@ from random import Random
 from typing import NamedTuple
 
 from data_generation import distributions as dist
-from data_generation.model import (BLOCK_USERS, PAYMENT_METHODS, SECONDS_PER_DAY, Clock,
-                                   Settings, expected_active_fraction)
+from data_generation.model import BLOCK_USERS, PAYMENT_METHODS, SECONDS_PER_DAY, Clock, Settings
 from data_generation.pools import (BRANDS, CATEGORY_TREE, EMAIL_DOMAINS, LOCALES, REVIEW_TITLES)
 from utils.fileio import cents_to_str
 
@@ -131,9 +130,7 @@ class BlockBuilder:
     def __init__(self, settings: Settings, catalogue: Catalogue, clock: Clock) -> None:
         self.s, self.rates, self.cat, self.clock = settings, settings.rates, catalogue, clock
         self.end = settings.window_seconds - 1
-        full_window_rate = self.rates.orders_per_user / expected_active_fraction(
-            self.rates.signup_growth)
-        self.rate_scale = full_window_rate / self.rates.order_rate_shape
+        self.repeat_scale = self.rates.repeat_orders / self.rates.repeat_rate_shape
         self.qty_cum = dist.cumulative(self.rates.quantity_weights)
         self.fail_cum = dist.cumulative(self.rates.failed_payment_weights)
         self.method_cum = dist.cumulative(self.rates.method_weights)
@@ -165,17 +162,18 @@ class BlockBuilder:
         out.reviews.extend(user_reviews)
 
     def order_times(self, rng: Random, signup: int) -> list[int]:
-        active = (self.end - signup) / self.s.window_seconds
-        rate = dist.gamma(rng, self.rates.order_rate_shape, self.rate_scale) * active
-        count = dist.poisson(rng, rate)
-        times = []
-        for n in range(count):
-            if n == 0 and dist.chance(rng, self.rates.quick_first_order):
-                delay = dist.exponential(rng, self.rates.quick_first_order_days * SECONDS_PER_DAY)
-                times.append(min(self.end, signup + 60 + int(delay)))
-            else:
-                times.append(self.seasonal_time(rng, signup + 60))
-        return sorted(times)
+        """A buyer's first order, then a gamma-Poisson (negative binomial) number of repeats."""
+        if not dist.chance(rng, self.rates.buyer_share):
+            return []
+        if dist.chance(rng, self.rates.quick_first_order):
+            delay = dist.exponential(rng, self.rates.quick_first_order_days * SECONDS_PER_DAY)
+            first = min(self.end, signup + 60 + int(delay))
+        else:
+            first = self.seasonal_time(rng, signup + 60)
+        active = (self.end - first) / self.s.window_seconds
+        rate = dist.gamma(rng, self.rates.repeat_rate_shape, self.repeat_scale) * active
+        repeats = [self.seasonal_time(rng, first + 60) for _ in range(dist.poisson(rng, rate))]
+        return [first] + sorted(repeats)
 
     def seasonal_time(self, rng: Random, low: int) -> int:
         """A time in [low, end] following the month, weekday and hour weights (rejection)."""

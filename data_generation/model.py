@@ -24,9 +24,10 @@ PRODUCTS_PER_SCALE = 600
 class Rates:
     """Behavioural rates; see design_notes.md for the reasoning behind each default."""
     signup_growth: float = 1.2            # signup density grows as exp(g * t) over the window
-    orders_per_user: float = 2.0          # mean orders per user over the whole dataset
-    order_rate_shape: float = 0.6         # gamma shape of each user's rate: < 1 is over-dispersed
-    quick_first_order: float = 0.55       # share of buyers whose first order follows signup closely
+    buyer_share: float = 0.72             # share of users who ever place an order
+    repeat_orders: float = 5.5            # mean repeat orders of a buyer active for the whole window
+    repeat_rate_shape: float = 0.5        # gamma shape of each buyer's repeat rate: < 1 is over-dispersed
+    quick_first_order: float = 0.6        # share of buyers whose first order follows signup closely
     quick_first_order_days: float = 1.5   # mean delay of such a first order
     basket_p: float = 0.38                # basket size decay: P(k) ~ (1 - p)^(k - 1)
     basket_max: int = 8
@@ -105,7 +106,7 @@ class Clock:
 
     def __init__(self, settings: Settings) -> None:
         days = (settings.end - settings.start).days + 1
-        first = datetime.combine(settings.start, datetime.min.time())
+        first = datetime(settings.start.year, settings.start.month, settings.start.day)
         self.day_text = [(first + timedelta(days=d)).strftime("%Y-%m-%d") for d in range(days)]
         self.day_weight = []
         for d in range(days):
@@ -122,12 +123,3 @@ class Clock:
 
     def weight(self, offset: int) -> float:
         return self.day_weight[offset // SECONDS_PER_DAY] * HOUR_WEIGHTS[offset % SECONDS_PER_DAY // 3600]
-
-
-def expected_active_fraction(growth: float) -> float:
-    """Mean share of the window left after signup when signups grow as exp(g t)."""
-    if growth == 0:
-        return 0.5
-    e = math.exp(growth)
-    mean_t = ((growth - 1.0) * e + 1.0) / (growth * (e - 1.0))
-    return 1.0 - mean_t

@@ -109,7 +109,8 @@ def generate(settings: Settings, out_dir: Path) -> dict[str, Any]:
                      settings.scale_label, out_dir)
             counts = write_csvs(settings, staging)
             manifest = build_manifest(settings, staging, counts)
-            (staging / MANIFEST_NAME).write_text(to_json(manifest), encoding="utf-8", newline="\n")
+            with open(staging / MANIFEST_NAME, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(to_json(manifest))
             _swap_in(staging, out_dir)
         except OSError as exc:
             raise KitError(f"cannot write the dataset to {out_dir}: "

@@ -1,5 +1,5 @@
 -- name: cohort_clv
--- question: What is a customer worth, by signup month? Customer lifetime value per signup cohort, with 30/90/365-day windows.
+-- question: What is a customer worth (lifetime value, and within 30/90/365 days of signup) by signup month?
 -- params: none
 -- columns: cohort_month text, cohort_size integer, buyers integer, orders integer, revenue decimal(2), avg_order_value decimal(2), clv decimal(2), repeat_rate decimal(4), clv_30d decimal(2), clv_90d decimal(2), clv_365d decimal(2)
 -- Definitions: a cohort is the users who signed up in a calendar month (YYYY-MM).

@@ -1,7 +1,8 @@
 -- name: revenue_by_category
--- question: Which categories bring the revenue? Each leaf category, plus a rollup row per top-level category.
+-- question: Which categories, leaf and top-level, bring the revenue?
 -- params: none
 -- columns: top_category_id integer, top_category text, category_id integer, category text, units integer, revenue decimal(2), revenue_share decimal(4)
+-- One row per leaf category plus a rollup row per top-level category.
 -- Rollup rows have category_id and category NULL. Revenue is the line totals of revenue
 -- orders (paid, shipped, delivered); the share is of all such revenue.
 WITH lines AS (

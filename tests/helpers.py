@@ -1,0 +1,76 @@
+"""Shared test fixtures: small datasets, temporary repository copies, running the scripts."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from data_generation.model import Settings  # noqa: E402
+from data_generation.writer import generate  # noqa: E402
+from db.ingest import ingest  # noqa: E402
+from utils.config import SCHEMA_PATH  # noqa: E402
+
+# What a fresh clone holds: everything but generated output and VCS metadata.
+_NOT_SOURCE = {".git", "data", "results", "exports", "__pycache__", "artifacts"}
+_GENERATED_FILES = {"report.json", "report.md", "query_result.csv", "query_result.json"}
+
+
+def temp_dir(case: unittest.TestCase) -> Path:
+    """A temporary directory removed when the test ends."""
+    path = Path(tempfile.mkdtemp(prefix="ecomkit-test-"))
+    case.addCleanup(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def small_dataset(directory: Path, seed: int = 7, scale: float = 0.05) -> Path:
+    """Generate a small dataset into ``directory/data`` and return that path."""
+    data_dir = directory / "data"
+    generate(Settings(seed=seed, scale=scale), data_dir)
+    return data_dir
+
+
+def small_database(directory: Path, seed: int = 7, scale: float = 0.05) -> tuple[Path, Path]:
+    """A small dataset and its database: returns (data_dir, db_path)."""
+    data_dir = small_dataset(directory, seed, scale)
+    db_path = directory / "db" / "ecommerce.db"
+    ingest(data_dir, db_path, SCHEMA_PATH)
+    return data_dir, db_path
+
+
+def copy_repo(directory: Path) -> Path:
+    """Copy the source tree (no generated files) into ``directory/repo``, like a fresh clone."""
+    target = directory / "repo"
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skip = {n for n in names if n in _NOT_SOURCE or n.endswith(".db")
+                or n.startswith(".") and n.endswith((".tmp", ".lock"))}
+        if Path(folder).resolve() == ROOT:
+            skip |= {n for n in names if n in _GENERATED_FILES}
+        return skip
+
+    shutil.copytree(ROOT, target, ignore=ignore)
+    return target
+
+
+def run_script(script: str, *args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``python <script> args...`` for real, in ``cwd``; capture text output."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run([sys.executable, script, *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env=env)
+
+
+def load_script(name: str):
+    """Import project/<name>.py as a module, to call its main(argv) in-process."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(f"project_{name}", ROOT / "project" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

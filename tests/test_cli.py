@@ -1,0 +1,134 @@
+"""End to end: the real commands in a fresh copy of the repository, from both directories."""
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+import unittest
+from pathlib import Path
+
+import helpers
+from utils.fileio import sha256_file
+
+ARTIFACTS = ["data/categories.csv", "data/users.csv", "data/products.csv", "data/orders.csv",
+             "data/order_items.csv", "data/payments.csv", "data/reviews.csv", "data/manifest.json",
+             "report.json", "report.md", "query_result.csv", "query_result.json"]
+SCRIPTS = ["generate_data.py", "ingest.py", "run_query.py", "run_all.py"]
+
+
+def digests(repo: Path) -> dict[str, str]:
+    return {a: sha256_file(repo / a) for a in ARTIFACTS}
+
+
+class Pipeline(unittest.TestCase):
+    """Issue 2's "done when", run as a reviewer would on a fresh clone."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.case = unittest.TestCase()
+        cls.repo = helpers.copy_repo(helpers.temp_dir(cls.case))
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.case.doCleanups()
+
+    def run_ok(self, *args: str, cwd: Path):
+        proc = helpers.run_script(*args, cwd=cwd)
+        self.assertEqual(proc.returncode, 0, f"{args}: {proc.stderr}")
+        self.assertNotIn("Traceback", proc.stderr)
+        return proc
+
+    def test_pipeline_from_both_directories_is_deterministic(self) -> None:
+        proc = self.run_ok("project/run_all.py", cwd=self.repo)
+        for artifact in ARTIFACTS + ["db/ecommerce.db"]:
+            self.assertIn(artifact, proc.stdout)
+        self.assertRegex(proc.stdout, r"seed 42, scale 1: (\d+) of \1 checks passed")
+        first = digests(self.repo)
+        golden = json.loads((helpers.ROOT / "tests/golden/seed42_scale1.json").read_text())
+        for name, entry in golden["files"].items():
+            self.assertEqual(first[f"data/{name}"], entry["sha256"], name)
+
+        project = self.repo / "project"
+        self.run_ok("generate_data.py", "--generate", "--seed", "42", cwd=project)
+        self.run_ok("ingest.py", "--ingest", cwd=project)
+        self.run_ok("ingest.py", "--report", cwd=project)
+        self.run_ok("run_query.py", cwd=project)
+        self.assertEqual(digests(self.repo), first)
+
+        self.run_ok("project/run_all.py", "--seed", "43", "--data-dir", "other/data", "--db",
+                    "other/e.db", "--out-dir", "other", cwd=self.repo)
+        other = self.repo / "other"
+        for artifact in ARTIFACTS:
+            if artifact != "data/categories.csv":  # the category tree is fixed
+                self.assertNotEqual(sha256_file(other / artifact), first[artifact], artifact)
+        self.assertEqual(digests(self.repo), first)  # other paths left the defaults alone
+
+    def test_query_library_commands(self) -> None:
+        self.run_ok("project/run_all.py", "-q", cwd=self.repo)
+        listing = self.run_ok("project/run_query.py", "--list", cwd=self.repo).stdout
+        self.assertIn("join_query: What is a customer worth", listing)
+        self.run_ok("project/run_query.py", "--all", cwd=self.repo)
+        for name in ("kpis", "monthly_sales", "join_query", "top_products"):
+            rows = json.loads((self.repo / "results" / f"{name}.json").read_text())["rows"]
+            self.assertTrue(rows, name)
+        self.run_ok("project/run_query.py", "--name", "top_products", "--param", "limit=3",
+                    "--param", "by=units", cwd=self.repo)
+        rows = json.loads((self.repo / "results/top_products.json").read_text())["rows"]
+        self.assertEqual(len(rows), 3)
+
+    def test_help_for_every_command(self) -> None:
+        for script in SCRIPTS:
+            with self.subTest(script=script):
+                proc = self.run_ok(script, "--help", cwd=self.repo / "project")
+                self.assertIn("--quiet", proc.stdout)
+                self.assertIn("default", proc.stdout)
+
+    def test_bad_parameters_give_one_line(self) -> None:
+        cases = [
+            (["generate_data.py", "--generate", "--scale", "-1"], 2, "argument --scale: must be a positive number"),
+            (["generate_data.py", "--generate", "--seed", "4.2"], 2, "argument --seed: must be an integer"),
+            (["generate_data.py", "--seed", "1"], 2, "one of the arguments --generate --verify is required"),
+            (["ingest.py", "--ingest", "--report"], 2, "not allowed with argument"),
+            (["ingest.py", "--ingest", "--data-dir", "nowhere"], 1, "data directory .*nowhere does not exist"),
+            (["ingest.py", "--report", "--db", "none.db"], 1, "no database at .*none.db; run ingest.py --ingest"),
+            (["run_query.py", "--name", "nope", "--db", "../tests/fixtures/none.db"], 1, "no database"),
+            (["run_query.py", "--param", "limit=3"], 2, "--param needs --name"),
+        ]
+        for args, code, message in cases:
+            with self.subTest(args=args):
+                proc = helpers.run_script(*args, cwd=self.repo / "project")
+                self.assertEqual(proc.returncode, code, proc.stderr)
+                lines = proc.stderr.strip().splitlines()
+                self.assertEqual(len(lines), 1, proc.stderr)
+                self.assertRegex(lines[0], message)
+
+
+class InProcess(unittest.TestCase):
+    """Entry scripts expose main(argv) so they can run without a subprocess."""
+
+    def test_main_returns_exit_codes(self) -> None:
+        module = helpers.load_script("generate_data")
+        out = helpers.temp_dir(self) / "data"
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            self.assertEqual(module.main(["--generate", "--scale", "0.01", "--out", str(out), "-q"]), 0)
+            self.assertEqual(module.main(["--verify", "--out", str(out), "-q"]), 0)
+            (out / "users.csv").write_text("tampered\n")
+            self.assertEqual(module.main(["--verify", "--out", str(out), "-q"]), 1)
+        self.assertIn("users.csv\t20 rows", stdout.getvalue())
+        self.assertRegex(stderr.getvalue(), r"^generate_data.py: error: 1 file\(s\) differ from the "
+                                            r"manifest: .*users.csv: SHA-256 differs")
+
+
+class Python39Grammar(unittest.TestCase):
+    def test_every_python_file_parses_as_python_3_9(self) -> None:
+        files = [p for p in helpers.ROOT.rglob("*.py") if ".git" not in p.parts]
+        self.assertGreater(len(files), 20)
+        for path in files:
+            with self.subTest(path=str(path.relative_to(helpers.ROOT))):
+                ast.parse(path.read_text(encoding="utf-8"), str(path), feature_version=(3, 9))
+
+
+if __name__ == "__main__":
+    unittest.main()

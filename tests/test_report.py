@@ -1,0 +1,128 @@
+"""The report: every check passes on clean data and the matching one fails on broken data."""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import unittest
+from pathlib import Path
+
+import helpers
+from db.checks import load_checks
+from db.report import build_report, render_markdown, write_report
+from utils.config import SCHEMA_PATH
+
+# One edit per check, each breaking exactly the invariant the check asserts.
+BREAKERS = {
+    "categories_two_levels": "UPDATE categories SET parent_id = 6 WHERE category_id = 7",
+    "products_in_leaf_categories": "UPDATE products SET category_id = 1 WHERE product_id = 1",
+    "emails_unique": "UPDATE users SET email = upper((SELECT email FROM users WHERE user_id = 1))"
+                     " WHERE user_id = 2",
+    "line_totals": "UPDATE order_items SET line_total = line_total + 1, unit_price = unit_price"
+                   " WHERE order_item_id = (SELECT min(order_item_id) FROM order_items)",
+    "order_totals": "UPDATE orders SET total_amount = total_amount + 0.01"
+                    " WHERE order_id = (SELECT min(order_id) FROM orders WHERE status = 'cancelled')",
+    "orders_have_lines": "DELETE FROM order_items WHERE order_id = (SELECT min(order_id) FROM orders"
+                         " WHERE status = 'cancelled')",
+    "order_after_signup": "UPDATE users SET signup_date = '2030-01-01 00:00:00'"
+                          " WHERE user_id = (SELECT user_id FROM orders ORDER BY order_id LIMIT 1)",
+    "payment_after_order": "UPDATE payments SET payment_date = '2000-01-01 00:00:00'"
+                           " WHERE payment_id = 1",
+    "revenue_orders_paid": "UPDATE payments SET status = 'failed' WHERE payment_id = (SELECT min(p.payment_id)"
+                           " FROM payments p JOIN orders o USING (order_id) WHERE o.status = 'delivered')",
+    "refunded_orders_refunded": "UPDATE payments SET status = 'failed' WHERE status = 'refunded'",
+    "refunds_only_on_refunded_orders": "UPDATE orders SET status = 'cancelled' WHERE status = 'refunded'",
+    "unpaid_orders_uncharged": "UPDATE orders SET status = 'pending' WHERE order_id = (SELECT min(order_id)"
+                               " FROM orders WHERE status = 'delivered')",
+    "reviews_by_buyers": "UPDATE reviews SET user_id = (SELECT max(user_id) FROM users)"
+                         " WHERE review_id = 1",
+    "foreign_keys": "PRAGMA foreign_keys = OFF; UPDATE orders SET user_id = 999999 WHERE order_id = 1",
+    "row_counts_match": "DELETE FROM reviews WHERE review_id = (SELECT max(review_id) FROM reviews)",
+}
+
+
+class Report(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.case = unittest.TestCase()
+        cls.tmp = helpers.temp_dir(cls.case)
+        cls.data_dir, cls.db = helpers.small_database(cls.tmp, seed=9, scale=0.25)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.case.doCleanups()
+
+    def report(self, db: Path | None = None, data_dir: Path | None = None) -> dict:
+        return build_report(db or self.db, data_dir or self.data_dir, SCHEMA_PATH)
+
+    def test_clean_data_passes_every_check(self) -> None:
+        report = self.report()
+        self.assertTrue(report["passed"], report["summary"])
+        names = [c["name"] for c in report["checks"]]
+        self.assertEqual(set(names) - set(BREAKERS), {"csv_sha256_matches_meta"})
+        self.assertEqual({c.name for c in load_checks()} - set(names), set())
+        for table in report["tables"]:
+            self.assertEqual(table["csv_rows"], table["db_rows"])
+            self.assertTrue(table["sha256_matches"])
+        self.assertEqual(report["dataset"]["seed"], 9)
+        self.assertEqual(report["dataset"]["scale"], 0.25)
+
+    def test_same_data_same_bytes(self) -> None:
+        out_a, out_b = self.tmp / "a", self.tmp / "b"
+        write_report(self.report(), out_a)
+        write_report(self.report(), out_b)
+        for name in ("report.json", "report.md"):
+            self.assertEqual((out_a / name).read_bytes(), (out_b / name).read_bytes())
+        text = (out_a / "report.json").read_text(encoding="utf-8")
+        self.assertNotIn("python_version", text)  # nothing machine-dependent
+        self.assertIn('"revenue": ', text)
+        json.loads(text)
+
+    def test_each_check_fails_on_data_broken_for_it(self) -> None:
+        for name, sql in BREAKERS.items():
+            with self.subTest(check=name):
+                db = self.tmp / f"broken-{name}.db"
+                shutil.copyfile(self.db, db)
+                conn = sqlite3.connect(db)
+                conn.executescript(sql)
+                conn.commit()
+                conn.close()
+                report = self.report(db)
+                failed = report["summary"]["failed_checks"]
+                self.assertIn(name, failed)
+                check = next(c for c in report["checks"] if c["name"] == name)
+                self.assertGreater(check["violations"], 0)
+                self.assertTrue(check["examples"])
+                self.assertFalse(report["passed"])
+                self.assertIn(f"| {name} | FAIL |", render_markdown(report))
+
+    def test_csv_edited_after_ingest_is_flagged(self) -> None:
+        data_dir = self.tmp / "edited"
+        shutil.copytree(self.data_dir, data_dir)
+        path = data_dir / "products.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace(",", ", ", 1), encoding="utf-8")
+        report = self.report(data_dir=data_dir)
+        self.assertEqual(report["summary"]["failed_checks"], ["csv_sha256_matches_meta"])
+        check = next(c for c in report["checks"] if c["name"] == "csv_sha256_matches_meta")
+        self.assertIn("products.csv: SHA-256 differs from submission_meta", check["examples"][0])
+
+    def test_report_command_exits_non_zero_on_failure(self) -> None:
+        db = self.tmp / "cli-broken.db"
+        shutil.copyfile(self.db, db)
+        conn = sqlite3.connect(db)
+        conn.execute(BREAKERS["order_totals"])
+        conn.commit()
+        conn.close()
+        out = self.tmp / "cli-out"
+        proc = helpers.run_script("project/ingest.py", "--report", "--db", str(db), "--data-dir",
+                                  str(self.data_dir), "--out-dir", str(out), cwd=helpers.ROOT)
+        self.assertEqual(proc.returncode, 1)
+        lines = proc.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, proc.stderr)
+        self.assertRegex(lines[0], r"^ingest\.py: error: 1 of \d+ integrity checks failed: "
+                                   r"order_totals \(see report\.md\)$")
+        self.assertFalse(json.loads((out / "report.json").read_text())["passed"])
+
+
+if __name__ == "__main__":
+    unittest.main()
