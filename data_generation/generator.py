@@ -14,6 +14,7 @@ import unicodedata
 from random import Random
 from typing import NamedTuple
 
+from data_generation import anomalies
 from data_generation import distributions as dist
 from data_generation.model import BLOCK_USERS, PAYMENT_METHODS, SECONDS_PER_DAY, Clock, Settings
 from data_generation.pools import (BRANDS, CATEGORY_TREE, EMAIL_DOMAINS, LOCALES, REVIEW_TITLES)
@@ -48,6 +49,7 @@ class Block(NamedTuple):
     items: list[tuple]         # (order index, product_id, quantity, unit_price, line_total)
     payments: list[tuple]      # (order index, method, amount, payment_date, status)
     reviews: list[tuple]       # REVIEW_HEADER without review_id
+    labels: list[tuple]        # (order index, pattern) of planted anomalies
 
 
 def build_categories() -> list[tuple[int, str, int | None]]:
@@ -136,10 +138,11 @@ class BlockBuilder:
         self.method_cum = dist.cumulative(self.rates.method_weights)
         self.on_time_cum = dist.cumulative(self.rates.rating_weights_on_time)
         self.late_cum = dist.cumulative(self.rates.rating_weights_late)
+        self.pools = anomalies.pools(catalogue.products)
 
     def build(self, block: int) -> Block:
         rng = Random(f"{self.s.seed}:block:{block}")
-        out = Block([], [], [], [], [])
+        out = Block([], [], [], [], [], [])
         first = block * BLOCK_USERS
         for index in range(first, min(first + BLOCK_USERS, self.s.n_users)):
             self.add_user(rng, out, index)
@@ -156,8 +159,13 @@ class BlockBuilder:
                           self.clock.text(signup), locale.country, city))
         reviewed: set[int] = set()
         user_reviews: list[tuple] = []
-        for when in self.order_times(rng, signup):
-            self.add_order(rng, out, user_id, when, reviewed, user_reviews)
+        normal = self.order_times(rng, signup)
+        plan: list[tuple[int, str | None]] = [(when, None) for when in normal]
+        if dist.chance(rng, self.rates.anomaly_rate):
+            plan += anomalies.plan(rng, self, signup, normal)
+            plan.sort(key=lambda item: item[0])
+        for when, pattern in plan:
+            self.add_order(rng, out, user_id, when, pattern, reviewed, user_reviews)
         user_reviews.sort(key=lambda row: row[3])  # by review time
         out.reviews.extend(user_reviews)
 
@@ -184,32 +192,40 @@ class BlockBuilder:
             if rng.random() * self.clock.max_weight < self.clock.weight(when):
                 return when
 
-    def status(self, rng: Random, when: int) -> str:
+    def status(self, rng: Random, when: int, must_be_paid: bool = False) -> str:
         age_days = (self.end - when) / SECONDS_PER_DAY
-        if dist.chance(rng, self.rates.cancel_rate):
+        if not must_be_paid and dist.chance(rng, self.rates.cancel_rate):
             return "cancelled"
-        if age_days >= 14 and dist.chance(rng, self.rates.refund_rate):
+        if not must_be_paid and age_days >= 14 and dist.chance(rng, self.rates.refund_rate):
             return "refunded"
         if age_days < 1:
-            return "pending" if dist.chance(rng, 0.6) else "paid"
+            return "pending" if not must_be_paid and dist.chance(rng, 0.6) else "paid"
         if age_days < 3:
             return "paid" if dist.chance(rng, 0.3) else "shipped"
         if age_days < 7:
             return "shipped" if dist.chance(rng, 0.5) else "delivered"
         return "delivered"
 
-    def add_order(self, rng: Random, out: Block, user_id: int, when: int,
+    def add_order(self, rng: Random, out: Block, user_id: int, when: int, pattern: str | None,
                   reviewed: set[int], user_reviews: list[tuple]) -> None:
         order_index = len(out.orders)
-        status = self.status(rng, when)
-        lines = self.basket(rng)
+        status = self.status(rng, when, must_be_paid=pattern == "payment_retry")
+        lines = (pattern and anomalies.basket(rng, pattern, self.pools)) or self.basket(rng)
         total = 0
         for product, quantity, unit in lines:
             total += quantity * unit
             out.items.append((order_index, product.product_id, quantity,
                               cents_to_str(unit), cents_to_str(quantity * unit)))
         out.orders.append((user_id, self.clock.text(when), status, cents_to_str(total)))
-        self.add_payments(rng, out, order_index, when, status, total)
+        if pattern == "payment_retry":
+            for method, amount, at, outcome in anomalies.retry_payments(
+                    rng, self, PAYMENT_METHODS, when, total):
+                out.payments.append((order_index, method, cents_to_str(amount),
+                                     self.clock.text(min(at, self.end)), outcome))
+        else:
+            self.add_payments(rng, out, order_index, when, status, total)
+        if pattern:
+            out.labels.append((order_index, pattern))
         if status == "delivered":
             self.add_reviews(rng, user_id, when, lines, reviewed, user_reviews)
 

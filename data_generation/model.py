@@ -5,9 +5,12 @@ frozen dataclass so a profile can override them and the code never hides a magic
 """
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from utils.errors import UsageError
 
@@ -46,6 +49,50 @@ class Rates:
     rating_weights_on_time: tuple[float, ...] = (0.10, 0.05, 0.08, 0.20, 0.57)
     rating_weights_late: tuple[float, ...] = (0.22, 0.09, 0.12, 0.20, 0.37)
     late_delivery_days: int = 6
+    anomaly_rate: float = 0.005           # share of customers given one planted anomaly
+
+
+def load_rates(path: Path) -> Rates:
+    """Rates with the overrides of a JSON file ``{"rates": {"cancel_rate": 0.05, ...}}``."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read config {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise UsageError(f"{path}: not valid JSON: {exc}") from None
+    overrides = document.get("rates") if isinstance(document, dict) else None
+    if not isinstance(overrides, dict):
+        raise UsageError(f'{path}: expected an object {{"rates": {{...}}}}')
+    defaults = Rates()
+    known = {f.name: getattr(defaults, f.name) for f in fields(Rates)}
+    checked: dict[str, Any] = {}
+    for name, value in overrides.items():
+        if name not in known:
+            raise UsageError(f"{path}: unknown rate {name!r} (known: {', '.join(sorted(known))})")
+        checked[name] = _checked(path, name, value, known[name])
+    return replace(defaults, **checked)
+
+
+def _checked(path: Path, name: str, value: Any, default: Any) -> Any:
+    if isinstance(default, tuple):
+        if not (isinstance(value, list) and len(value) == len(default)
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in value)):
+            raise UsageError(f"{path}: rate {name} must be a list of {len(default)} non-negative numbers")
+        return tuple(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value < 0 or (isinstance(default, int) and not isinstance(value, int)):
+        raise UsageError(f"{path}: rate {name} must be a non-negative "
+                         f"{'integer' if isinstance(default, int) else 'number'}, got {value!r}")
+    if name.endswith(("_rate", "_share", "_p")) and value > 1:
+        raise UsageError(f"{path}: rate {name} is a probability and must be at most 1, got {value!r}")
+    return value
+
+
+def rate_overrides(rates: Rates) -> dict[str, Any]:
+    """The rates that differ from the defaults, for the manifest."""
+    defaults = asdict(Rates())
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(rates).items()
+            if v != defaults[k]}
 
 
 PAYMENT_METHODS = ("card", "paypal", "bank")

@@ -15,8 +15,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Iterator
 
+from data_generation import anomalies
 from data_generation import generator as gen
-from data_generation.model import BLOCK_USERS, Clock, Settings
+from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
 from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME
 from utils.errors import KitError
 from utils.fileio import cents_to_str, fsync_dir, sha256_file, to_json
@@ -40,10 +41,14 @@ def iter_blocks(settings: Settings, catalogue: gen.Catalogue) -> Iterator[gen.Bl
         yield builder.build(block)
 
 
+LABELS = "labels/anomalies.csv"   # ground truth of the planted anomalies; not a table
+
+
 def write_csvs(settings: Settings, directory: Path) -> dict[str, int]:
-    """Write every table's CSV into ``directory``; return the row count of each."""
+    """Write every table's CSV (and the anomaly labels) into ``directory``; return row counts."""
     catalogue = gen.build_catalogue(settings)
-    counts = dict.fromkeys(TABLES, 0)
+    counts = dict.fromkeys(TABLES + (LABELS,), 0)
+    (directory / LABELS).parent.mkdir()
     with ExitStack() as stack:
         writers = {}
         for table in TABLES:
@@ -51,6 +56,9 @@ def write_csvs(settings: Settings, directory: Path) -> dict[str, int]:
                                               encoding="utf-8"))
             writers[table] = csv.writer(handle, lineterminator="\n")
             writers[table].writerow(HEADERS[table])
+        handle = stack.enter_context(open(directory / LABELS, "w", newline="", encoding="utf-8"))
+        writers[LABELS] = csv.writer(handle, lineterminator="\n")
+        writers[LABELS].writerow(anomalies.LABEL_HEADER)
         writers["categories"].writerows(
             (cid, name, "" if parent is None else parent) for cid, name, parent in catalogue.categories)
         writers["products"].writerows(
@@ -69,15 +77,16 @@ def write_csvs(settings: Settings, directory: Path) -> dict[str, int]:
                                           for i, row in enumerate(block.payments))
             writers["reviews"].writerows((review_base + i + 1,) + row
                                          for i, row in enumerate(block.reviews))
+            writers[LABELS].writerows((order_base + i + 1, pattern) for i, pattern in block.labels)
             for table, rows in (("users", block.users), ("orders", block.orders),
                                 ("order_items", block.items), ("payments", block.payments),
-                                ("reviews", block.reviews)):
+                                ("reviews", block.reviews), (LABELS, block.labels)):
                 counts[table] += len(rows)
     return counts
 
 
 def build_manifest(settings: Settings, directory: Path, counts: dict[str, int]) -> dict[str, Any]:
-    return {
+    manifest = {
         "generator": KIT_NAME,
         "generator_version": GENERATOR_VERSION,
         "seed": settings.seed,
@@ -86,7 +95,13 @@ def build_manifest(settings: Settings, directory: Path, counts: dict[str, int]) 
         "block_users": BLOCK_USERS,
         "files": [{"file": f"{table}.csv", "table": table, "rows": counts[table],
                    "sha256": sha256_file(directory / f"{table}.csv")} for table in TABLES],
+        "labels": [{"file": LABELS, "rows": counts[LABELS],
+                    "sha256": sha256_file(directory / LABELS)}],
     }
+    overrides = rate_overrides(settings.rates)
+    if overrides:  # only a tuned dataset says so: the default manifest stays unchanged
+        manifest["rate_overrides"] = overrides
+    return manifest
 
 
 def generate(settings: Settings, out_dir: Path) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from db.anomaly_eval import read_labels, score
 from db.checks import load_checks, run_check
 from db.schema import load_schema, quote
 from queries.run_query import connect_readonly, load_query, run
@@ -47,6 +48,7 @@ def build_report(db_path: Path, data_dir: Path, schema_path: Path,
                 for r in query("revenue_by_category") if r["category_id"] is None],
             "top_products": query("top_products", limit=10, by="revenue"),
         }
+        anomalies = score(query("anomalies"), read_labels(Path(data_dir)))
     finally:
         conn.close()
     failed = [c["name"] for c in checks if not c["passed"]]
@@ -60,6 +62,7 @@ def build_report(db_path: Path, data_dir: Path, schema_path: Path,
         "checks": checks,
         "kpis": kpis,
         "trends": trends,
+        "anomalies": anomalies,
     }
 
 
@@ -206,4 +209,13 @@ def render_markdown(report: dict[str, Any]) -> str:
     out += _table(["rank", "product", "category", "units", "revenue"],
                   [[p["rank"], f"{p['name']} (#{p['product_id']})", p["category"], p["units"],
                     p["revenue"]] for p in t["top_products"]])
+    a = report["anomalies"]
+    out += ["## Anomaly detection (queries/anomalies.sql)", ""]
+    if a["precision"] is None:
+        out += [f"{a['flagged_orders']} orders flagged; {a['note']}, so no precision or recall.", ""]
+    else:
+        out += [f"{a['flagged_orders']} orders flagged, {a['labelled_orders']} planted: "
+                f"precision {a['precision']}, recall {a['recall']}.", ""]
+        out += _table(["planted pattern", "planted orders", "found", "recall"],
+                      [[p["pattern"], p["planted"], p["found"], p["recall"]] for p in a["by_pattern"]])
     return "\n".join(out).rstrip("\n") + "\n"

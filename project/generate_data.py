@@ -9,7 +9,7 @@ from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from data_generation.model import DEFAULT_END, DEFAULT_START, Settings  # noqa: E402
+from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, load_rates  # noqa: E402
 from data_generation.writer import generate, verify  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import DATA_DIR, DEFAULT_SCALE, DEFAULT_SEED, ROOT  # noqa: E402
@@ -41,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="first day of the order window")
     parser.add_argument("--end", type=iso_date, default=DEFAULT_END,
                         help="last day of the order window (inclusive)")
+    parser.add_argument("--config", type=cli.path_arg, metavar="FILE",
+                        help='JSON file of rate overrides, {"rates": {"cancel_rate": 0.05}}; '
+                             "the defaults are explained in design_notes.md")
     args = parser.parse_args(argv)
     cli.configure_logging(args)
 
@@ -51,7 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise CheckFailed(f"{len(problems)} file(s) differ from the manifest: {problems[0]}")
             print(f"{cli.relative(args.out, ROOT)}: every file matches manifest.json")
             return 0
-        settings = Settings(seed=args.seed, scale=args.scale, start=args.start, end=args.end)
+        rates = load_rates(args.config) if args.config else Rates()
+        settings = Settings(seed=args.seed, scale=args.scale, start=args.start, end=args.end,
+                            rates=rates)
         manifest = generate(settings, args.out)
         for entry in manifest["files"]:
             print(f"{cli.relative(args.out / entry['file'], ROOT)}\t{entry['rows']} rows")

@@ -9,7 +9,7 @@ from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from data_generation.model import Settings  # noqa: E402
+from data_generation.model import Rates, Settings, load_rates  # noqa: E402
 from data_generation.writer import generate  # noqa: E402
 from db.ingest import ingest  # noqa: E402
 from db.report import build_report, write_report  # noqa: E402
@@ -28,6 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=cli.int_arg, default=DEFAULT_SEED, help="random seed")
     parser.add_argument("--scale", type=cli.positive_float, default=DEFAULT_SCALE,
                         help="size factor: 1 is about 2,000 users and 4,000 orders")
+    parser.add_argument("--config", type=cli.path_arg, metavar="FILE",
+                        help="JSON file of rate overrides (see generate_data.py --help)")
     parser.add_argument("--data-dir", type=cli.path_arg, default=DATA_DIR, help="CSV directory")
     parser.add_argument("--db", type=cli.path_arg, default=DB_PATH, help="SQLite database file")
     parser.add_argument("--out-dir", type=cli.path_arg, default=OUTPUT_DIR,
@@ -37,7 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def body() -> int:
         started = time.perf_counter()
-        settings = Settings(seed=args.seed, scale=args.scale)
+        settings = Settings(seed=args.seed, scale=args.scale,
+                            rates=load_rates(args.config) if args.config else Rates())
         manifest = generate(settings, args.data_dir)
         written = [args.data_dir / f["file"] for f in manifest["files"]]
         written.append(args.data_dir / MANIFEST_NAME)

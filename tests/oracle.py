@@ -128,3 +128,32 @@ def revenue_by_top_category(data_dir: Path) -> dict[str, Decimal]:
         top = categories[leaf["parent_id"]] if leaf["parent_id"] else leaf
         out[top["name"]] += amount
     return dict(out)
+
+
+def revenue_orders(data_dir: Path) -> list[dict[str, str]]:
+    return [o for o in read(data_dir, "orders") if o["status"] in REVENUE]
+
+
+def per_user_revenue(data_dir: Path) -> dict[str, list[Decimal]]:
+    out: dict[str, list[Decimal]] = defaultdict(list)
+    for o in revenue_orders(data_dir):
+        out[o["user_id"]].append(Decimal(o["total_amount"]))
+    return out
+
+
+def revenue_per_user(data_dir: Path) -> list[tuple[int, int, Decimal]]:
+    spend = per_user_revenue(data_dir)
+    rows = [(int(u["user_id"]), len(spend[u["user_id"]]),
+             sum(spend[u["user_id"]], Decimal("0")).quantize(CENT)) for u in read(data_dir, "users")]
+    return sorted(rows, key=lambda r: (-r[2], r[0]))
+
+
+def revenue_series(data_dir: Path, key) -> list[tuple[str, int, Decimal]]:
+    buckets: dict[str, list[Decimal]] = defaultdict(list)
+    for o in revenue_orders(data_dir):
+        buckets[key(ts(o["order_date"]))].append(Decimal(o["total_amount"]))
+    return [(k, len(v), sum(v, Decimal("0")).quantize(CENT)) for k, v in sorted(buckets.items())]
+
+
+def week_start(when: datetime) -> str:
+    return (when.date() - timedelta(days=when.weekday())).isoformat()

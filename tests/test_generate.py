@@ -16,13 +16,13 @@ import helpers
 import oracle
 from data_generation import generator as gen
 from data_generation import writer
-from data_generation.model import BLOCK_USERS, Clock, Settings
+from data_generation.model import BLOCK_USERS, Clock, Rates, Settings, load_rates
 from utils.errors import KitError, LockedError, UsageError
 from utils.fileio import sha256_file
 from utils.locking import exclusive_lock
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "seed42_scale1.json"
-FILES = [f"{t}.csv" for t in writer.TABLES] + ["manifest.json"]
+FILES = [f"{t}.csv" for t in writer.TABLES] + [writer.LABELS, "manifest.json"]
 
 
 def digests(data_dir: Path) -> dict[str, str]:
@@ -38,6 +38,7 @@ class Determinism(unittest.TestCase):
         self.assertEqual(digests(a), digests(b))
         differing = [n for n in FILES if digests(a)[n] != digests(c)[n]]
         self.assertEqual(set(differing), set(FILES) - {"categories.csv"})  # categories are fixed
+        self.assertGreater(len(oracle.read(a, "labels/anomalies")), 0)
 
     def test_golden_hashes_seed42_scale1(self) -> None:
         """Any change to the output must be a conscious one: update tests/golden with it."""
@@ -45,7 +46,7 @@ class Determinism(unittest.TestCase):
         data_dir = helpers.small_dataset(helpers.temp_dir(self), seed=42, scale=1)
         manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
         self.assertEqual({f["file"]: {"rows": f["rows"], "sha256": f["sha256"]}
-                          for f in manifest["files"]}, golden["files"])
+                          for f in manifest["files"] + manifest["labels"]}, golden["files"])
         self.assertEqual(digests(data_dir), {**{k: v["sha256"] for k, v in golden["files"].items()},
                                              "manifest.json": golden["manifest_sha256"]})
 
@@ -250,6 +251,42 @@ class AtomicOutput(unittest.TestCase):
         self.addCleanup(locked.chmod, 0o700)
         with self.assertRaisesRegex(KitError, "Permission denied"):
             writer.generate(Settings(seed=2, scale=0.02), locked / "data")
+
+
+class RateConfig(unittest.TestCase):
+    def write(self, document) -> Path:
+        path = helpers.temp_dir(self) / "rates.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        return path
+
+    def test_template_lists_every_default(self) -> None:
+        path = helpers.ROOT / "data_generation" / "default_rates.json"
+        self.assertEqual(load_rates(path), Rates())
+
+    def test_overrides_change_the_data_and_are_recorded(self) -> None:
+        rates = load_rates(self.write({"rates": {"cancel_rate": 0.5, "method_weights": [0, 0, 1]}}))
+        tmp = helpers.temp_dir(self)
+        writer.generate(Settings(seed=1, scale=0.05, rates=rates), tmp / "data")
+        manifest = json.loads((tmp / "data" / "manifest.json").read_text())
+        self.assertEqual(manifest["rate_overrides"], {"cancel_rate": 0.5, "method_weights": [0, 0, 1]})
+        orders = oracle.read(tmp / "data", "orders")
+        self.assertGreater(sum(o["status"] == "cancelled" for o in orders) / len(orders), 0.35)
+        methods = Counter(p["payment_method"] for p in oracle.read(tmp / "data", "payments"))
+        self.assertGreater(methods["bank"], 0.9 * sum(methods.values()))  # splits use a second method
+
+    def test_bad_configs_name_the_problem(self) -> None:
+        for document, message in [({"rates": {"cancel_rat": 0.1}}, "unknown rate 'cancel_rat'"),
+                                  ({"rates": {"cancel_rate": 1.5}}, "probability and must be at most 1"),
+                                  ({"rates": {"basket_max": 2.5}}, "basket_max must be a non-negative integer"),
+                                  ({"rates": {"method_weights": [1, 2]}}, "list of 3 non-negative numbers"),
+                                  ([1, 2], "expected an object")]:
+            with self.subTest(message=message):
+                with self.assertRaisesRegex(UsageError, message):
+                    load_rates(self.write(document))
+        broken = helpers.temp_dir(self) / "broken.json"
+        broken.write_text("{", encoding="utf-8")
+        with self.assertRaisesRegex(UsageError, "broken.json: not valid JSON"):
+            load_rates(broken)
 
 
 class SettingsValidation(unittest.TestCase):

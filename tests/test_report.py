@@ -29,7 +29,8 @@ BREAKERS = {
     "payment_after_order": "UPDATE payments SET payment_date = '2000-01-01 00:00:00'"
                            " WHERE payment_id = 1",
     "revenue_orders_paid": "UPDATE payments SET status = 'failed' WHERE payment_id = (SELECT min(p.payment_id)"
-                           " FROM payments p JOIN orders o USING (order_id) WHERE o.status = 'delivered')",
+                           " FROM payments p JOIN orders o USING (order_id)"
+                           " WHERE o.status = 'delivered' AND p.status = 'completed')",
     "refunded_orders_refunded": "UPDATE payments SET status = 'failed' WHERE status = 'refunded'",
     "refunds_only_on_refunded_orders": "UPDATE orders SET status = 'cancelled' WHERE status = 'refunded'",
     "unpaid_orders_uncharged": "UPDATE orders SET status = 'pending' WHERE order_id = (SELECT min(order_id)"

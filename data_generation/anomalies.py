@@ -1,0 +1,88 @@
+"""Planted fraud-like patterns, with ground truth.
+
+A small seeded share of customers gets one behavioural anomaly. Planted orders go
+through the same builders as normal ones, so every schema constraint and report
+invariant still holds; only the behaviour is odd. Each planted order is labelled
+(order, pattern) and written to data/labels/anomalies.csv, which the ingester does
+not load. queries/anomalies.sql must find them (precision and recall in the report).
+"""
+from __future__ import annotations
+
+from random import Random
+from typing import TYPE_CHECKING, NamedTuple
+
+from data_generation import distributions as dist
+
+if TYPE_CHECKING:  # pragma: no cover
+    from data_generation.generator import BlockBuilder, Product
+
+PATTERNS = ("order_burst", "high_value", "payment_retry", "new_account_big_order", "bulk_quantity")
+LABEL_HEADER = ("order_id", "pattern")
+
+PREMIUM_PRICE = 40_000     # cents: the pool that big fraudulent baskets are drawn from
+BULK_PRICE = 15_000        # cents: items worth reselling in bulk
+
+
+class Pools(NamedTuple):
+    premium: list["Product"]
+    bulk: list["Product"]
+
+
+def pools(products: list["Product"]) -> Pools:
+    """Expensive products by price, with a fallback to the dearest few in a tiny catalogue."""
+    by_price = sorted(products, key=lambda p: (-p.price_cents, p.product_id))
+    premium = [p for p in by_price if p.price_cents >= PREMIUM_PRICE] or by_price[:5]
+    bulk = [p for p in by_price if p.price_cents >= BULK_PRICE] or by_price[:5]
+    return Pools(premium, bulk)
+
+
+def plan(rng: Random, builder: "BlockBuilder", signup: int,
+         normal: list[int]) -> list[tuple[int, str]]:
+    """The times and pattern of one customer's anomalous orders."""
+    choices = [p for p in PATTERNS if p != "high_value" or len(normal) >= 3]
+    pattern = dist.pick(rng, choices)
+    end = builder.end
+    if pattern == "order_burst":  # several orders within minutes
+        when = builder.seasonal_time(rng, signup + 3600)
+        times = []
+        for _ in range(dist.uniform_int(rng, 4, 7)):
+            times.append(min(end, when))
+            when += dist.uniform_int(rng, 20, 150)
+        return [(t, pattern) for t in times]
+    if pattern == "new_account_big_order":  # a big basket within hours of signing up
+        return [(min(end, signup + dist.uniform_int(rng, 600, 9_000)), pattern)]
+    if pattern == "high_value":  # far above this customer's own history
+        return [(builder.seasonal_time(rng, normal[2] + 3600), pattern)]
+    return [(builder.seasonal_time(rng, signup + 3600), pattern)]
+
+
+def basket(rng: Random, pattern: str, pool: Pools) -> list[tuple["Product", int, int]] | None:
+    """A pattern's own basket, or None for a normal one; lines are (product, quantity, unit)."""
+    if pattern == "bulk_quantity":
+        product = dist.pick(rng, pool.bulk)
+        return [(product, dist.uniform_int(rng, 10, 25), product.price_cents)]
+    if pattern not in ("high_value", "new_account_big_order"):
+        return None
+    low, high = (6_000, 15_000) if pattern == "high_value" else (3_000, 8_000)
+    target = dist.uniform_int(rng, low, high) * 100
+    lines: dict[int, list] = {}
+    total = 0
+    while total < target:
+        product = dist.pick(rng, pool.premium)
+        line = lines.setdefault(product.product_id, [product, 0, product.price_cents])
+        line[1] += 1
+        total += product.price_cents
+    return [tuple(line) for line in lines.values()]  # type: ignore[misc]
+
+
+def retry_payments(rng: Random, builder: "BlockBuilder", methods: tuple[str, ...],
+                   when: int, total: int) -> list[tuple[str, int, int, str]]:
+    """Three to five declined attempts, then success with another method: card testing."""
+    failing = dist.pick(rng, methods)
+    attempts = []
+    for _ in range(dist.uniform_int(rng, 3, 5)):
+        when += dist.uniform_int(rng, 15, 90)
+        attempts.append((failing, total, when, "failed"))
+    other = dist.pick(rng, [m for m in methods if m != failing])
+    attempts.append((other, total, when + builder.payment_delay(rng, other), "completed"))
+    return attempts
