@@ -12,12 +12,14 @@ import os
 import shutil
 import tempfile
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from data_generation import anomalies
 from data_generation import generator as gen
 from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
+from data_generation.parallel import BlockSource, Rendered
 from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME
 from utils.errors import KitError
 from utils.fileio import cents_to_str, fsync_dir, sha256_file, to_json
@@ -35,58 +37,113 @@ HEADERS = {
 }
 
 
+LABELS = "labels/anomalies.csv"   # ground truth of the planted anomalies; not a table
+KEYED = ("orders", "order_items", "payments", "reviews", LABELS)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Part ``index`` (1-based) of ``count``: a contiguous range of blocks, like dbgen's -S/-C."""
+    index: int
+    count: int
+
+    def blocks(self, n_blocks: int) -> range:
+        return range((self.index - 1) * n_blocks // self.count, self.index * n_blocks // self.count)
+
+
+Progress = Callable[[int, int, int], None]   # (blocks done, blocks in all, rows written)
+
+
 def iter_blocks(settings: Settings, catalogue: gen.Catalogue) -> Iterator[gen.Block]:
+    """Every block in order, built in this process (as rows, for tests and tools)."""
     builder = gen.BlockBuilder(settings, catalogue, Clock(settings))
     for block in range(settings.n_blocks):
         yield builder.build(block)
 
 
-LABELS = "labels/anomalies.csv"   # ground truth of the planted anomalies; not a table
+def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part | None = None,
+               progress: Progress | None = None) -> dict[str, int]:
+    """Write every table's CSV (and the anomaly labels) into ``directory``; return row counts.
 
-
-def write_csvs(settings: Settings, directory: Path) -> dict[str, int]:
-    """Write every table's CSV (and the anomaly labels) into ``directory``; return row counts."""
+    With ``part``, only that part's blocks are written (the catalogue goes with part 1) and
+    the keys continue from the rows of the earlier parts, which are counted, not written.
+    """
     catalogue = gen.build_catalogue(settings)
     counts = dict.fromkeys(TABLES + (LABELS,), 0)
+    block_ids = part.blocks(settings.n_blocks) if part else range(settings.n_blocks)
     (directory / LABELS).parent.mkdir()
     with ExitStack() as stack:
-        writers = {}
-        for table in TABLES:
-            handle = stack.enter_context(open(directory / f"{table}.csv", "w", newline="",
-                                              encoding="utf-8"))
-            writers[table] = csv.writer(handle, lineterminator="\n")
-            writers[table].writerow(HEADERS[table])
-        handle = stack.enter_context(open(directory / LABELS, "w", newline="", encoding="utf-8"))
-        writers[LABELS] = csv.writer(handle, lineterminator="\n")
-        writers[LABELS].writerow(anomalies.LABEL_HEADER)
-        writers["categories"].writerows(
-            (cid, name, "" if parent is None else parent) for cid, name, parent in catalogue.categories)
-        writers["products"].writerows(
-            (p.product_id, p.name, p.category_id, cents_to_str(p.price_cents))
-            for p in catalogue.products)
-        counts["categories"], counts["products"] = len(catalogue.categories), len(catalogue.products)
-        for block in iter_blocks(settings, catalogue):
-            order_base, item_base = counts["orders"], counts["order_items"]
-            writers["users"].writerows(block.users)
-            writers["orders"].writerows((order_base + i + 1,) + row
-                                        for i, row in enumerate(block.orders))
-            writers["order_items"].writerows((item_base + i + 1, order_base + row[0] + 1) + row[1:]
-                                             for i, row in enumerate(block.items))
-            pay_base, review_base = counts["payments"], counts["reviews"]
-            writers["payments"].writerows((pay_base + i + 1, order_base + row[0] + 1) + row[1:]
-                                          for i, row in enumerate(block.payments))
-            writers["reviews"].writerows((review_base + i + 1,) + row
-                                         for i, row in enumerate(block.reviews))
-            writers[LABELS].writerows((order_base + i + 1, pattern) for i, pattern in block.labels)
-            for table, rows in (("users", block.users), ("orders", block.orders),
-                                ("order_items", block.items), ("payments", block.payments),
-                                ("reviews", block.reviews), (LABELS, block.labels)):
-                counts[table] += len(rows)
+        source = stack.enter_context(BlockSource(settings, catalogue, workers))
+        offsets = dict(zip(KEYED, source.counts(range(block_ids.start)))) if part else \
+            dict.fromkeys(KEYED, 0)
+        handles, writers = {}, {}
+        for name in TABLES + (LABELS,):
+            handles[name] = stack.enter_context(open(directory / _file(name), "w", newline="",
+                                                     encoding="utf-8"))
+            writers[name] = csv.writer(handles[name], lineterminator="\n")
+            writers[name].writerow(anomalies.LABEL_HEADER if name == LABELS else HEADERS[name])
+        if part is None or part.index == 1:
+            writers["categories"].writerows(
+                (cid, name, "" if parent is None else parent) for cid, name, parent in catalogue.categories)
+            writers["products"].writerows(
+                (p.product_id, p.name, p.category_id, cents_to_str(p.price_cents))
+                for p in catalogue.products)
+            counts["categories"], counts["products"] = len(catalogue.categories), len(catalogue.products)
+        written = 0
+        for done, block in enumerate(source.blocks(block_ids), start=1):
+            written += _write_block(handles, block, offsets, counts)
+            if progress:
+                progress(done, len(block_ids), written)
     return counts
 
 
-def build_manifest(settings: Settings, directory: Path, counts: dict[str, int]) -> dict[str, Any]:
-    manifest = {
+def _file(name: str) -> str:
+    return name if name == LABELS else f"{name}.csv"
+
+
+def _write_block(handles: dict, block: Rendered, offsets: dict[str, int],
+                 counts: dict[str, int]) -> int:
+    """Write one rendered block, prefixing each line with its global keys."""
+    order_base = offsets["orders"]
+    handles["users"].write(block.users)
+    handles["orders"].write(_keyed(block.orders, offsets["orders"]))
+    handles["order_items"].write(_keyed(block.items, offsets["order_items"], order_base))
+    handles["payments"].write(_keyed(block.payments, offsets["payments"], order_base))
+    handles["reviews"].write(_keyed(block.reviews, offsets["reviews"]))
+    handles[LABELS].write(_rebased(block.labels, order_base))
+    for name, size in zip(("users",) + KEYED, block.counts):
+        counts[name] += size
+        if name in offsets:
+            offsets[name] += size
+    return sum(block.counts)
+
+
+def _keyed(text: str, key_base: int, order_base: int | None = None) -> str:
+    """Prefix line n with key_base + n; optionally rebase a leading local order number."""
+    if not text:
+        return text
+    lines = text.split("\n")[:-1]
+    if order_base is None:
+        return "".join([f"{key_base + n},{line}\n" for n, line in enumerate(lines, start=1)])
+    out = []
+    for n, line in enumerate(lines, start=1):
+        local, rest = line.split(",", 1)
+        out.append(f"{key_base + n},{order_base + int(local)},{rest}\n")
+    return "".join(out)
+
+
+def _rebased(text: str, order_base: int) -> str:
+    """Lines 'local_order,rest' with the local order number made global."""
+    out = []
+    for line in text.split("\n")[:-1]:
+        local, rest = line.split(",", 1)
+        out.append(f"{order_base + int(local)},{rest}\n")
+    return "".join(out)
+
+
+def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
+                   part: Part | None = None) -> dict[str, Any]:
+    manifest: dict[str, Any] = {
         "generator": KIT_NAME,
         "generator_version": GENERATOR_VERSION,
         "seed": settings.seed,
@@ -98,14 +155,19 @@ def build_manifest(settings: Settings, directory: Path, counts: dict[str, int]) 
         "labels": [{"file": LABELS, "rows": counts[LABELS],
                     "sha256": sha256_file(directory / LABELS)}],
     }
+    if part is not None:
+        manifest["part"] = {"index": part.index, "count": part.count,
+                            "blocks": [part.blocks(settings.n_blocks).start,
+                                       part.blocks(settings.n_blocks).stop]}
     overrides = rate_overrides(settings.rates)
     if overrides:  # only a tuned dataset says so: the default manifest stays unchanged
         manifest["rate_overrides"] = overrides
     return manifest
 
 
-def generate(settings: Settings, out_dir: Path) -> dict[str, Any]:
-    """Generate the dataset into ``out_dir`` atomically; return its manifest."""
+def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | None = None,
+             progress: Progress | None = None) -> dict[str, Any]:
+    """Generate the dataset (or one part of it) into ``out_dir`` atomically; return its manifest."""
     out_dir = Path(out_dir)
     parent = out_dir.parent
     try:
@@ -122,8 +184,8 @@ def generate(settings: Settings, out_dir: Path) -> dict[str, Any]:
         try:
             log.info("generating seed %s, scale %s into %s", settings.seed,
                      settings.scale_label, out_dir)
-            counts = write_csvs(settings, staging)
-            manifest = build_manifest(settings, staging, counts)
+            counts = write_csvs(settings, staging, workers, part, progress)
+            manifest = build_manifest(settings, staging, counts, part)
             with open(staging / MANIFEST_NAME, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(to_json(manifest))
             _swap_in(staging, out_dir)

@@ -10,10 +10,12 @@ from typing import Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, load_rates  # noqa: E402
-from data_generation.writer import generate, verify  # noqa: E402
+from data_generation.parallel import default_workers  # noqa: E402
+from data_generation.writer import Part, generate, verify  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import DATA_DIR, DEFAULT_SCALE, DEFAULT_SEED, ROOT  # noqa: E402
-from utils.errors import CheckFailed  # noqa: E402
+from utils.errors import CheckFailed, UsageError  # noqa: E402
+from utils.progress import Progress  # noqa: E402
 
 PROG = "generate_data.py"
 
@@ -41,6 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="first day of the order window")
     parser.add_argument("--end", type=iso_date, default=DEFAULT_END,
                         help="last day of the order window (inclusive)")
+    parser.add_argument("--workers", type=cli.positive_int, default=default_workers(),
+                        help="generator processes; the output is identical for any number")
+    parser.add_argument("--parts", type=cli.positive_int, metavar="K",
+                        help="split the dataset into K parts and write only --part (like dbgen -C)")
+    parser.add_argument("--part", type=cli.positive_int, metavar="I",
+                        help="which part to write, 1..K (like dbgen -S); the parts' files, "
+                             "concatenated in order with one header, equal the whole dataset")
     parser.add_argument("--config", type=cli.path_arg, metavar="FILE",
                         help='JSON file of rate overrides, {"rates": {"cancel_rate": 0.05}}; '
                              "the defaults are explained in design_notes.md")
@@ -54,10 +63,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise CheckFailed(f"{len(problems)} file(s) differ from the manifest: {problems[0]}")
             print(f"{cli.relative(args.out, ROOT)}: every file matches manifest.json")
             return 0
+        if (args.parts is None) != (args.part is None):
+            raise UsageError("--parts and --part go together")
+        if args.parts is not None and args.part > args.parts:
+            raise UsageError(f"--part {args.part} is beyond --parts {args.parts}")
+        part = Part(args.part, args.parts) if args.parts else None
         rates = load_rates(args.config) if args.config else Rates()
         settings = Settings(seed=args.seed, scale=args.scale, start=args.start, end=args.end,
                             rates=rates)
-        manifest = generate(settings, args.out)
+        progress = Progress("generating", enabled=not args.quiet)
+        try:
+            manifest = generate(settings, args.out, args.workers, part, progress)
+        finally:
+            progress.close()
         for entry in manifest["files"]:
             print(f"{cli.relative(args.out / entry['file'], ROOT)}\t{entry['rows']} rows")
         print(f"{cli.relative(args.out / 'manifest.json', ROOT)}")

@@ -10,6 +10,7 @@ from typing import Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from data_generation.model import Rates, Settings, load_rates  # noqa: E402
+from data_generation.parallel import default_workers  # noqa: E402
 from data_generation.writer import generate  # noqa: E402
 from db.ingest import ingest  # noqa: E402
 from db.report import build_report, write_report  # noqa: E402
@@ -28,6 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=cli.int_arg, default=DEFAULT_SEED, help="random seed")
     parser.add_argument("--scale", type=cli.positive_float, default=DEFAULT_SCALE,
                         help="size factor: 1 is about 2,000 users and 4,000 orders")
+    parser.add_argument("--workers", type=cli.positive_int, default=default_workers(),
+                        help="generator processes; the output is identical for any number")
     parser.add_argument("--config", type=cli.path_arg, metavar="FILE",
                         help="JSON file of rate overrides (see generate_data.py --help)")
     parser.add_argument("--data-dir", type=cli.path_arg, default=DATA_DIR, help="CSV directory")
@@ -41,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         settings = Settings(seed=args.seed, scale=args.scale,
                             rates=load_rates(args.config) if args.config else Rates())
-        manifest = generate(settings, args.data_dir)
+        manifest = generate(settings, args.data_dir, args.workers)
         written = [args.data_dir / f["file"] for f in manifest["files"]]
         written.append(args.data_dir / MANIFEST_NAME)
         ingest(args.data_dir, args.db, SCHEMA_PATH)

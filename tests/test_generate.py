@@ -207,8 +207,8 @@ class AtomicOutput(unittest.TestCase):
     def test_failed_write_keeps_previous_dataset(self) -> None:
         real = writer.write_csvs
 
-        def disk_full(settings, directory):
-            real(settings, directory)
+        def disk_full(*args):
+            real(*args)
             raise OSError(28, "No space left on device")
         with mock.patch.object(writer, "write_csvs", disk_full):
             with self.assertRaisesRegex(KitError, "No space left on device"):
