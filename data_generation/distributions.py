@@ -34,7 +34,8 @@ def cumulative(weights: Sequence[float]) -> list[float]:
 
 def weighted_index(rng: Random, cum: Sequence[float]) -> int:
     """Index drawn with probability proportional to its weight; ``cum`` from ``cumulative``."""
-    return min(bisect_right(cum, rng.random() * cum[-1]), len(cum) - 1)
+    index = bisect_right(cum, rng.random() * cum[-1])
+    return index if index < len(cum) else len(cum) - 1  # random() * total may round up to total
 
 
 def pick(rng: Random, items: Sequence[T]) -> T:

@@ -58,10 +58,14 @@ def write_text_atomic(target: Path, text: str) -> None:
 
 
 def cents_to_str(cents: int) -> str:
-    """Integer cents to a fixed two-decimal string: 123456 -> '1234.56'."""
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
+    """Integer cents to a fixed two-decimal string: 123456 -> '1234.56'.
+
+    Exact: below 2**53 / 100 the nearest double to cents / 100 lies far closer than half
+    a cent to the decimal, so two-place rounding returns the decimal itself.
+    """
+    if abs(cents) >= 90_000_000_000_000:
+        raise ValueError(f"{cents} cents is beyond exact formatting")
+    return f"{cents / 100:.2f}"
 
 
 def to_json(value: Any, indent: int = 2) -> str:
