@@ -7,7 +7,20 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+from utils.config import ROOT
 from utils.errors import KitError
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows real defaults only, and paths relative to the repository root."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        default = action.default
+        if default in (None, False, [], argparse.SUPPRESS) or "%(default)" in (action.help or ""):
+            return action.help or ""
+        if isinstance(default, Path):
+            default = relative(default, ROOT)
+        return f"{action.help} (default: {str(default).replace('%', '%%')})"
 
 
 class KitArgumentParser(argparse.ArgumentParser):
@@ -20,7 +33,7 @@ class KitArgumentParser(argparse.ArgumentParser):
 
 def make_parser(prog: str, description: str) -> KitArgumentParser:
     parser = KitArgumentParser(prog=prog, description=description,
-                               formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                               formatter_class=HelpFormatter)
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true",
                        help="log only warnings and errors to stderr")
