@@ -1,0 +1,1 @@
+"""The project's own benchmark: python bench/run.py (or python -m bench)."""

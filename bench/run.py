@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Benchmark the pipeline: generate, ingest, report, query (and the API) at several scales.
+
+Each step runs in a fresh process (bench/measure.py) several times; the table gives the
+median and min-max wall time, rows/s and peak RSS. Ingest is compared, in the same run,
+with the sqlite3 shell's .import of the same CSVs into the same schema (when the shell is
+installed) and with a bare csv + executemany load that validates nothing.
+Writes bench/results.json and bench/results.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from utils.config import SCHEMA_PATH  # noqa: E402
+
+PY = sys.executable
+MEASURE = str(ROOT / "bench" / "measure.py")
+
+
+def measure(args: list[str], runs: int, cwd: Path = ROOT) -> dict[str, Any]:
+    """Run ``python measure.py out.json args...`` ``runs`` times; summarise."""
+    samples = []
+    for _ in range(runs):
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+            out = handle.name
+        try:
+            proc = subprocess.run([PY, MEASURE, out, *args], cwd=cwd, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SystemExit(f"bench: {' '.join(args)} failed: {proc.stderr.strip()[-300:]}")
+            samples.append(json.loads(Path(out).read_text()))
+        finally:
+            os.unlink(out)
+    seconds = [s["seconds"] for s in samples]
+    rss = [max(s["rss_kib"] or 0, s["children_rss_kib"] or 0) for s in samples]
+    return {"median_s": statistics.median(seconds), "min_s": min(seconds), "max_s": max(seconds),
+            "peak_rss_mib": round(max(rss) / 1024, 1) if any(rss) else None, "runs": runs}
+
+
+def timed_shell(command: list[str], runs: int, stdin_text: str, setup) -> dict[str, Any]:
+    """Wall time of an external command (the sqlite3 shell), ``setup`` before each run."""
+    import time
+    seconds = []
+    for _ in range(runs):
+        setup()
+        started = time.perf_counter()
+        proc = subprocess.run(command, input=stdin_text, capture_output=True, text=True)
+        seconds.append(time.perf_counter() - started)
+        if proc.returncode != 0 or proc.stderr.strip():
+            raise SystemExit(f"bench: sqlite3 .import failed: {proc.stderr.strip()[-300:]}")
+    return {"median_s": statistics.median(seconds), "min_s": min(seconds), "max_s": max(seconds),
+            "peak_rss_mib": None, "runs": runs}
+
+
+def data_rows(data_dir: Path) -> int:
+    manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
+    return sum(f["rows"] for f in manifest["files"])
+
+
+def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path) -> list[dict]:
+    rows_out: list[dict] = []
+    data_dir, db = work / "data", work / "ecommerce.db"
+
+    def add(step: str, result: dict, rows: int, workers: int | None = None) -> None:
+        result.update(step=step, scale=float(scale), workers=workers, rows=rows,
+                      rows_per_s=round(rows / result["median_s"]) if rows else None)
+        rows_out.append(result)
+        print(f"  {step:<28} workers={workers or '-':<2} {result['median_s']:8.2f} s "
+              f"{result['rows_per_s'] or 0:>10,} rows/s  {result['peak_rss_mib'] or '-'} MiB",
+              flush=True)
+
+    for workers in workers_list:
+        result = measure(["project/generate_data.py", "--generate", "--scale", scale, "--workers",
+                          str(workers), "--out", str(data_dir), "-q"], runs)
+        add("generate", result, data_rows(data_dir), workers)
+    rows = data_rows(data_dir)
+    add("ingest (all checks)", measure(["project/ingest.py", "--ingest", "--data-dir", str(data_dir),
+                                        "--db", str(db), "-q"], runs), rows)
+    add("report", measure(["project/ingest.py", "--report", "--data-dir", str(data_dir), "--db",
+                           str(db), "--out-dir", str(work), "-q"], runs), rows)
+    add("CLV query", measure(["project/run_query.py", "--db", str(db), "--out-dir", str(work), "-q"],
+                             runs), 0)
+    add("python executemany, no checks", measure(
+        [str(ROOT / "bench" / "naive_ingest.py"), str(data_dir), str(work / "naive.db")], runs), rows)
+    shell = shutil.which("sqlite3")
+    if shell:
+        target = work / "shell.db"
+        script = f".read {SCHEMA_PATH.as_posix()}\n" + "".join(
+            f".import --csv --skip 1 {(data_dir / name).as_posix()} {name[:-4]}\n"
+            for name in ("categories.csv", "users.csv", "products.csv", "orders.csv",
+                         "order_items.csv", "payments.csv", "reviews.csv"))
+        add("sqlite3 shell .import", timed_shell(
+            [shell, str(target)], runs, script, lambda: target.unlink() if target.exists() else None),
+            rows)
+    add("end to end (run_all.py)", measure(
+        ["project/run_all.py", "--scale", scale, "--workers", str(max(workers_list)), "--data-dir",
+         str(work / "e2e" / "data"), "--db", str(work / "e2e" / "e.db"), "--out-dir",
+         str(work / "e2e"), "-q"], runs), rows, max(workers_list))
+    return rows_out
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    lines = [f"Measured with `{results['command']}` on {m['cpus']} CPUs, {m['system']}, "
+             f"Python {m['python']}, SQLite {m['sqlite']}; median of {results['runs']} runs "
+             "(min-max), each step in a fresh process.", "",
+             "| step | scale | workers | rows | median s (min-max) | rows/s | peak RSS MiB |",
+             "|---|---|---|---|---|---|---|"]
+    for r in results["rows"]:
+        scale = int(r["scale"]) if float(r["scale"]).is_integer() else r["scale"]
+        lines.append(f"| {r['step']} | {scale} | {r['workers'] or ''} | {r['rows']:,} | "
+                     f"{r['median_s']:.2f} ({r['min_s']:.2f}-{r['max_s']:.2f}) | "
+                     f"{'' if not r['rows_per_s'] else format(r['rows_per_s'], ',')} | "
+                     f"{'' if r['peak_rss_mib'] is None else r['peak_rss_mib']} |")
+    for ratio in results["ratios"]:
+        lines.append("")
+        scale = int(ratio["scale"]) if float(ratio["scale"]).is_integer() else ratio["scale"]
+        lines.append(f"Scale {scale}: ingest with every check runs at {ratio['vs_sqlite_shell']}x "
+                     f"the speed of the sqlite3 shell's .import into the same schema and "
+                     f"{ratio['vs_bare_executemany']}x that of a bare executemany load "
+                     "(speed ratios, above 1 is faster).")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", default="1,10", help="comma-separated scales (default: 1,10)")
+    parser.add_argument("--workers", default="1,2", help="generator workers to compare (default: 1,2)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per step (default: 3)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args(argv)
+    workers = [int(w) for w in args.workers.split(",")]
+    results: dict[str, Any] = {
+        "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "runs": args.runs,
+        "machine": {"cpus": os.cpu_count(), "system": f"{platform.system()} {platform.machine()}",
+                    "python": platform.python_version(), "sqlite": sqlite3.sqlite_version},
+        "rows": [], "ratios": []}
+    for scale in args.scales.split(","):
+        print(f"scale {scale}", flush=True)
+        with tempfile.TemporaryDirectory(prefix="ecomkit-bench-") as tmp:
+            rows = bench_scale(scale, workers, args.runs, Path(tmp))
+        results["rows"] += rows
+        by_step = {r["step"]: r for r in rows}
+        ours = by_step["ingest (all checks)"]["median_s"]
+        results["ratios"].append({
+            "scale": float(scale),
+            "vs_sqlite_shell": round(by_step["sqlite3 shell .import"]["median_s"] / ours, 2)
+            if "sqlite3 shell .import" in by_step else None,
+            "vs_bare_executemany": round(by_step["python executemany, no checks"]["median_s"] / ours, 2)})
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    args.out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
