@@ -82,9 +82,7 @@ def _real(value: str) -> float:
 
 
 def _text(value: str) -> str:
-    if "\x00" in value:
-        raise ValueProblem("contains a NUL byte")
-    return value
+    return value  # NUL bytes are refused for every column before conversion
 
 
 def converter(column: Column) -> Converter:
@@ -118,6 +116,11 @@ class HashingReader(io.RawIOBase):
             self.size += count
         return count or 0
 
+    def close(self) -> None:
+        if not self.closed:
+            self.raw.close()  # the wrapper owns the file: no handle may outlive the read
+        super().close()
+
 
 class CsvSource:
     """Iterates the converted rows of one CSV in table column order, with line numbers."""
@@ -126,6 +129,7 @@ class CsvSource:
         self.path, self.table, self.name = path, table, path.name
         self.rows = 0
         self.sha256: Optional[str] = None
+        self._record_line = 1  # first physical line of the record being read
 
     def error(self, message: str, line: int | None = None, column: str | None = None) -> DataError:
         return DataError(self.name, message, line, column)
@@ -149,7 +153,9 @@ class CsvSource:
             line, col = _locate_bad_utf8(self.path)
             raise self.error(f"bytes that are not UTF-8 at byte {col} of the line", line) from None
         except csv.Error as exc:
-            raise self.error(_csv_message(exc), reader.line_num) from None
+            # reader.line_num is where csv gave up (the end of the file for an unclosed
+            # quote); the record's first line is where the fault is.
+            raise self.error(_csv_message(exc), self._record_line) from None
         finally:
             text.close()
         self.sha256 = hashing.digest.hexdigest()
@@ -161,11 +167,13 @@ class CsvSource:
                              + ",".join(self.table.column_names), 1)
         positions = self._positions(header)
         converters = [converter(c) for c in self.table.columns]
-        required = [c.not_null for c in self.table.columns]
+        # SQLite reports INTEGER PRIMARY KEY as nullable (NULL means "invent a rowid"): a key
+        # left empty in a CSV is an error, not a request for a new one.
+        required = [c.not_null or c.primary_key for c in self.table.columns]
         names = self.table.column_names
-        width, previous_end = len(header), reader.line_num
+        width, self._record_line = len(header), reader.line_num + 1
         for fields in reader:
-            line, previous_end = previous_end + 1, reader.line_num
+            line, self._record_line = self._record_line, reader.line_num + 1
             if not fields:
                 continue  # a blank line
             if len(fields) != width:
@@ -174,6 +182,8 @@ class CsvSource:
             values = []
             for index, position in enumerate(positions):
                 value = fields[position]
+                if "\x00" in value:  # csv rejects NUL before Python 3.11, passes it on after
+                    raise self.error("contains a NUL byte", line, names[index])
                 if value == "":
                     if required[index]:
                         raise self.error("empty value in a required column", line, names[index])
@@ -214,7 +224,7 @@ def _csv_message(exc: csv.Error) -> str:
     if "field larger than field limit" in message:
         return f"a field is larger than the {FIELD_LIMIT // 1024} KiB limit"
     if "unexpected end of data" in message or "EOF" in message:
-        return "unterminated quoted field (a quote is opened and never closed)"
+        return "unterminated quoted field (a quote opened in this record is never closed)"
     if "NUL" in message:
         return "contains a NUL byte"
     return f"malformed CSV: {message}"

@@ -4,8 +4,9 @@ The database is built in a temporary file beside the target, in one transaction,
 validated (types, constraints, foreign keys, row counts, every business check in
 db/checks/), and only then moved over the target with ``os.replace``. A failed or
 interrupted ingest leaves the previous database byte-identical. Because the
-temporary file is discarded on any failure, it can be built with the journal and
-fsyncs off; it is fsynced once before the rename.
+temporary file is discarded on any failure, it can be built with fsyncs off and the
+rollback journal in memory (not off: a failing batch is rolled back to its savepoint
+and replayed row by row to name the line); it is fsynced once before the rename.
 """
 from __future__ import annotations
 
@@ -45,11 +46,24 @@ def ingest(data_dir: Path, db_path: Path, schema_path: Path,
     """Load every table's CSV from ``data_dir`` into a new ``db_path``."""
     schema = load_schema(schema_path)
     checks = load_checks(checks_dir)
-    if not Path(data_dir).is_dir():
-        raise KitError(f"data directory {data_dir} does not exist; run generate_data.py --generate")
-    _warn_unknown_files(Path(data_dir), schema)
-    manifest = read_manifest(Path(data_dir))
-    db_path = Path(db_path)
+    data_dir, db_path = Path(data_dir), Path(db_path)
+    if not data_dir.is_dir():
+        state = "is not a directory" if data_dir.exists() else "does not exist"
+        raise KitError(f"data directory {data_dir} {state}; run generate_data.py --generate")
+    _warn_unknown_files(data_dir, schema)
+    manifest = read_manifest(data_dir)
+    try:
+        loaded = _replace_database(schema, checks, data_dir, db_path, manifest)
+    except OSError as exc:  # CSV read errors are DataErrors already: this is the database side
+        raise KitError(f"cannot write {db_path}: {exc.strerror or exc}") from None
+    _warn_manifest_mismatch(manifest, loaded)
+    log.info("loaded %d rows from %d files into %s", sum(f.rows for f in loaded), len(loaded), db_path)
+    return loaded
+
+
+def _replace_database(schema: Schema, checks: list[Check], data_dir: Path, db_path: Path,
+                      manifest: dict) -> list[LoadedFile]:
+    """Build into a temporary file beside ``db_path``, under the lock; swap it in on success."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(db_path.parent / f".{db_path.name}.lock", "ingest"):
         for leftover in db_path.parent.glob(f".{db_path.name}.*.tmp"):
@@ -58,17 +72,14 @@ def ingest(data_dir: Path, db_path: Path, schema_path: Path,
         with atomic_path(db_path) as tmp:
             conn = sqlite3.connect(str(tmp), isolation_level=None)
             try:
-                loaded = _build(conn, schema, checks, Path(data_dir), manifest)
+                return _build(conn, schema, checks, data_dir, manifest)
             finally:
                 conn.close()
-    _warn_manifest_mismatch(manifest, loaded)
-    log.info("loaded %d rows from %d files into %s", sum(f.rows for f in loaded), len(loaded), db_path)
-    return loaded
 
 
 def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_dir: Path,
            manifest: dict) -> list[LoadedFile]:
-    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA journal_mode = MEMORY")  # OFF would make ROLLBACK TO undefined
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -135,10 +146,23 @@ def _constraint_error(exc: sqlite3.IntegrityError, source: CsvSource, line: int)
             return source.error(f"duplicate {what} (UNIQUE {match.group(1)}.{column})", line, column)
         return source.error(message, line, column)
     if message.startswith("CHECK constraint failed:"):
-        expression = message.split(":", 1)[1].strip()
-        named = [c for c in source.table.column_names if re.search(rf"\b{c}\b", expression)]
-        return source.error(f"violates CHECK ({expression})", line, named[0] if named else None)
+        expression = " ".join(message.split(":", 1)[1].split())  # as written: may span lines
+        return source.error(f"violates CHECK ({expression})", line,
+                            _first_column(expression, source.table.column_names))
     return source.error(message, line)
+
+
+def _first_column(expression: str, columns: tuple[str, ...]) -> str | None:
+    """The column a CHECK expression names first: the one it is about.
+
+    "parent_id IS NULL OR parent_id <> category_id" is about parent_id, not category_id.
+    """
+    found = {}
+    for column in columns:
+        match = re.search(rf"\b{re.escape(column)}\b", expression)
+        if match:
+            found[column] = match.start()
+    return min(found, key=found.__getitem__) if found else None
 
 
 def _check_foreign_keys(conn: sqlite3.Connection, schema: Schema, data_dir: Path) -> None:
@@ -178,8 +202,13 @@ def _check_invariants(conn: sqlite3.Connection, schema: Schema, checks: list[Che
         key, detail = (list(outcome.examples[0]) + [None, None])[:2]
         table = schema.tables[check.table]
         more = f" (and {outcome.violations - 1} more)" if outcome.violations > 1 else ""
-        raise DataError(table.csv_name, f"{detail}: breaks check {check.name}, "
+        raise DataError(table.csv_name, f"{_one_line(detail)}: breaks check {check.name}, "
                         f"{check.description}{more}", _line_of(table, data_dir, key), check.column)
+
+
+def _one_line(value: object) -> str:
+    """A check's detail quotes CSV values, which may hold line breaks; keep the error one line."""
+    return str(value).replace("\r", "\\r").replace("\n", "\\n")
 
 
 def read_manifest(data_dir: Path) -> dict:
@@ -193,6 +222,12 @@ def read_manifest(data_dir: Path) -> dict:
         raise KitError(f"{path}: unreadable manifest: {exc}") from None
     if not isinstance(manifest, dict):
         raise KitError(f"{path}: the manifest is not a JSON object")
+    # The fields read later must have the right shape, or a bad manifest fails after the swap.
+    if not isinstance(manifest.get("window", {}), dict):
+        raise KitError(f"{path}: \"window\" is not a JSON object")
+    files = manifest.get("files", [])
+    if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+        raise KitError(f"{path}: \"files\" is not a list of JSON objects")
     return manifest
 
 
