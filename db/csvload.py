@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
@@ -100,6 +101,37 @@ def converter(column: Column) -> Converter:
     return _text
 
 
+_TEXT = r'[^,"\r\n\x00]'   # a value csv would write unquoted, without NUL
+
+
+def value_pattern(column: Column) -> str:
+    """The regex of a plain (unquoted) valid value of ``column``, with its group.
+
+    The same formats the converters accept, except that a timestamp's or date's calendar
+    (no 30 February) is left to the schema's CHECK and the strict path.
+    """
+    required = column.not_null or column.primary_key
+    kind = column.kind
+    if kind == "integer":
+        body = r"-?[0-9]{1,18}"
+    elif kind == "decimal":
+        body = r"-?[0-9]{1,13}(?:\.[0-9]{1,%d})?" % column.decimals
+    elif kind == "timestamp":
+        body = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}"
+    elif kind == "date":
+        body = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    elif kind == "real":
+        body = r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+    else:
+        return f"({_TEXT}{{{1 if required else 0},{FIELD_LIMIT}}})"
+    return f"({body})" if required else f"((?:{body})?)"
+
+
+def line_pattern(columns: list[Column]) -> "re.Pattern[str]":
+    """A whole CSV line of plain values, in the given column order."""
+    return re.compile(",".join(value_pattern(c) for c in columns) + r"\r?\n?")
+
+
 class HashingReader(io.RawIOBase):
     """A raw binary stream that hashes every byte read through it."""
 
@@ -129,7 +161,7 @@ class CsvSource:
         self.path, self.table, self.name = path, table, path.name
         self.rows = 0
         self.sha256: Optional[str] = None
-        self._record_line = 1  # first physical line of the record being read
+        self._record_line = 1  # first physical line of the record being read (slow path)
 
     def error(self, message: str, line: int | None = None, column: str | None = None) -> DataError:
         return DataError(self.name, message, line, column)
@@ -144,57 +176,92 @@ class CsvSource:
             raise self.error(f"cannot read: {exc.strerror}") from None
         hashing = HashingReader(raw)
         text = io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig", newline="")
-        reader = csv.reader(text, strict=True)
         try:
-            yield from self._rows(reader)
-            while text.read(1 << 16):  # hash any bytes csv did not need (none, normally)
+            yield from self._rows(text)
+            while text.read(1 << 16):  # hash any bytes not read yet (none, normally)
                 pass
         except UnicodeDecodeError:
             line, col = _locate_bad_utf8(self.path)
             raise self.error(f"bytes that are not UTF-8 at byte {col} of the line", line) from None
         except csv.Error as exc:
-            # reader.line_num is where csv gave up (the end of the file for an unclosed
+            # csv gives up where it stops reading (the end of the file for an unclosed
             # quote); the record's first line is where the fault is.
             raise self.error(_csv_message(exc), self._record_line) from None
         finally:
             text.close()
         self.sha256 = hashing.digest.hexdigest()
 
-    def _rows(self, reader) -> Iterator[tuple[int, tuple]]:
-        header = next(reader, None)
-        if header is None:
+    def _rows(self, text: io.TextIOWrapper) -> Iterator[tuple[int, tuple]]:
+        """Rows in table column order, each from the fast path or the strict one.
+
+        Fast path: a line that the table's line pattern matches whole holds plain, valid
+        values; they go to SQLite as text, and column affinity converts them in C. Any
+        other line (quoted fields, a fault, a NUL, an oversized field) is parsed by csv
+        and converted value by value, which names the exact problem.
+        """
+        numbered = enumerate(text, start=1)
+        first = next(numbered, None)
+        if first is None:
             raise self.error("empty file: expected a header row "
                              + ",".join(self.table.column_names), 1)
+        header = next(csv.reader([first[1]], strict=True), [])
         positions = self._positions(header)
-        converters = [converter(c) for c in self.table.columns]
-        # SQLite reports INTEGER PRIMARY KEY as nullable (NULL means "invent a rowid"): a key
-        # left empty in a CSV is an error, not a request for a new one.
-        required = [c.not_null or c.primary_key for c in self.table.columns]
-        names = self.table.column_names
-        width, self._record_line = len(header), reader.line_num + 1
-        for fields in reader:
-            line, self._record_line = self._record_line, reader.line_num + 1
-            if not fields:
+        reorder = None if positions == list(range(len(positions))) else itemgetter(*positions)
+        nullable = [i for i, c in enumerate(self.table.columns)
+                    if not (c.not_null or c.primary_key)]
+        match = line_pattern([self.table.columns[positions.index(i)] for i in range(len(header))]
+                             ).fullmatch
+        width = len(header)
+        for number, line in numbered:
+            found = match(line)
+            if found is not None:
+                values = found.groups()
+                if reorder is not None:
+                    values = reorder(values)
+                if nullable:
+                    values = tuple(None if i in nullable and v == "" else v
+                                   for i, v in enumerate(values))
+                self.rows += 1
+                yield number, values
+                continue
+            if line in ("\n", "\r\n"):
                 continue  # a blank line
+            self._record_line = number
+            fields = next(csv.reader(self._continued(line, numbered), strict=True), [])
             if len(fields) != width:
                 raise self.error(f"expected {width} fields, found {len(fields)}"
-                                 + (" (truncated row?)" if len(fields) < width else ""), line)
-            values = []
-            for index, position in enumerate(positions):
-                value = fields[position]
-                if "\x00" in value:  # csv rejects NUL before Python 3.11, passes it on after
-                    raise self.error("contains a NUL byte", line, names[index])
-                if value == "":
-                    if required[index]:
-                        raise self.error("empty value in a required column", line, names[index])
-                    values.append(None)
-                    continue
-                try:
-                    values.append(converters[index](value))
-                except ValueProblem as exc:
-                    raise self.error(str(exc), line, names[index]) from None
+                                 + (" (truncated row?)" if len(fields) < width else ""), number)
             self.rows += 1
-            yield line, tuple(values)
+            yield number, self.convert([fields[p] for p in positions], number)
+
+    @staticmethod
+    def _continued(line: str, numbered: Iterator[tuple[int, str]]) -> Iterator[str]:
+        """This line, then the following ones, for a record that spans several lines."""
+        yield line
+        for _, more in numbered:
+            yield more
+
+    def convert(self, fields: list, line: int) -> tuple:
+        """Check and convert one record's text values (table column order), strictly."""
+        values = []
+        for column, value in zip(self.table.columns, fields):
+            if not isinstance(value, str):  # converted already
+                values.append(value)
+                continue
+            if "\x00" in value:  # csv rejects NUL before Python 3.11, passes it on after
+                raise self.error("contains a NUL byte", line, column.name)
+            if value == "":
+                # SQLite reports INTEGER PRIMARY KEY as nullable (NULL means "invent a
+                # rowid"): a key left empty in a CSV is an error, not a request for one.
+                if column.not_null or column.primary_key:
+                    raise self.error("empty value in a required column", line, column.name)
+                values.append(None)
+                continue
+            try:
+                values.append(converter(column)(value))
+            except ValueProblem as exc:
+                raise self.error(str(exc), line, column.name) from None
+        return tuple(values)
 
     def _positions(self, header: list[str]) -> list[int]:
         """Where each table column sits in the CSV header (columns matched by name)."""
