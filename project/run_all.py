@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run the whole pipeline: generate -> ingest -> report -> CLV query, and list what it wrote."""
+"""Run the whole pipeline: generate -> ingest -> report -> CLV query -> exports and profile."""
 from __future__ import annotations
 
 import sys
@@ -12,7 +12,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data_generation.model import Rates, Settings, load_rates  # noqa: E402
 from data_generation.parallel import default_workers  # noqa: E402
 from data_generation.writer import generate  # noqa: E402
+from db import export as exporter  # noqa: E402
 from db.ingest import ingest  # noqa: E402
+from db.profile import build_profile, write_profile  # noqa: E402
 from db.report import build_report, write_report  # noqa: E402
 from queries.run_query import connect_readonly, export, load_query, run  # noqa: E402
 from utils import cli  # noqa: E402
@@ -36,7 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=cli.path_arg, default=DATA_DIR, help="CSV directory")
     parser.add_argument("--db", type=cli.path_arg, default=DB_PATH, help="SQLite database file")
     parser.add_argument("--out-dir", type=cli.path_arg, default=OUTPUT_DIR,
-                        help="where report.* and query_result.* are written")
+                        help="where report.*, query_result.*, exports/ and docs/profile.* go")
+    parser.add_argument("--core-only", action="store_true",
+                        help="run only the four reviewer steps: no exports, no profile")
     args = parser.parse_args(argv)
     cli.configure_logging(args)
 
@@ -56,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             written += export(run(conn, load_query(CLV_QUERY)), args.out_dir, "query_result")
         finally:
             conn.close()
+        if not args.core_only:
+            written += [d / "manifest.json" for d in exporter.export(
+                args.db, args.out_dir / "exports", exporter.FORMATS, SCHEMA_PATH)]
+            written += write_profile(build_profile(args.db, SCHEMA_PATH), args.out_dir / "docs")
         for path in written:
             print(f"{sha256_file(path)[:12]}  {cli.relative(path, ROOT)}")
         summary = report["summary"]

@@ -10,6 +10,16 @@ import helpers
 ROOT = helpers.ROOT
 
 
+class ErDiagram(unittest.TestCase):
+    def test_readme_diagram_is_the_dictionary_s(self) -> None:
+        def relationships(path: str) -> list[str]:
+            text = (ROOT / path).read_text(encoding="utf-8")
+            block = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
+            return [line.strip() for line in block.splitlines() if "--" in line]
+        self.assertEqual(relationships("README.md"), relationships("docs/data_dictionary.md"))
+        self.assertEqual(len(relationships("README.md")), 8)
+
+
 class GradingGuide(unittest.TestCase):
     def test_expected_hashes_and_rows_match_the_golden_test(self) -> None:
         golden = json.loads((ROOT / "tests/golden/seed42_scale1.json").read_text(encoding="utf-8"))
@@ -31,7 +41,8 @@ class Readme(unittest.TestCase):
     def test_every_command_option_is_documented(self) -> None:
         """Each long option of each entry script appears in the README or its --help only."""
         readme = (ROOT / "README.md").read_text(encoding="utf-8")
-        for script in ("generate_data", "ingest", "run_query", "run_all"):
+        for script in ("generate_data", "ingest", "run_query", "run_all", "export", "profile_data",
+                       "generate_docs"):
             parser_text = (ROOT / "project" / f"{script}.py").read_text(encoding="utf-8")
             for option in sorted(set(re.findall(r'"(--[a-z][a-z-]+)"', parser_text))):
                 if option in ("--quiet", "--verbose", "--help"):

@@ -20,6 +20,9 @@ QUERIES_DIR = ROOT / "queries"
 CLV_QUERY = "join_query"
 OUTPUT_DIR = ROOT  # report.* and query_result.* live at the repository root
 FRONTEND_DIR = ROOT / "frontend"
+EXPORTS_DIR = ROOT / "exports"
+DOCS_DIR = ROOT / "docs"
+DICTIONARY_PATH = DOCS_DIR / "data_dictionary.md"
 
 MANIFEST_NAME = "manifest.json"
 META_TABLE = "submission_meta"
