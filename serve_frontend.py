@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""Serve the dashboard (frontend/) and the published JSON artifacts, and nothing else.
+
+Every request path is split into percent-decoded segments, checked for anything
+that could name another file (dot segments, encoded separators, backslashes,
+NUL, drive letters), matched against the PUBLISHED allow-list, resolved with
+symlinks followed, and matched again, so a link cannot lead out of the allowed
+set. /api/ is dispatched through API_ROUTES; every error is JSON with its status.
+"""
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import logging
+import os
+import signal
+import socket
+import socketserver
+import sys
+from fnmatch import fnmatchcase
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Sequence
+from urllib.parse import unquote
+
+from utils import cli
+from utils.config import FRONTEND_DIR, ROOT
+from utils.errors import KitError
+
+PROG = "serve_frontend.py"
+log = logging.getLogger("serve_frontend")
+
+# What may be served: a path relative to --root ('*' matches within one segment) and the
+# Cache-Control it is served with. Anything not matched here is 404, whatever exists on disk.
+PUBLISHED: dict[str, str] = {
+    f"{FRONTEND_DIR.relative_to(ROOT).as_posix()}/*": "no-cache",
+    "report.json": "no-store",
+    "query_result.json": "no-store",
+}
+FRONTEND_URL = f"/{FRONTEND_DIR.relative_to(ROOT).as_posix()}/"
+
+# Fixed here rather than taken from `mimetypes`, which reads the Windows registry
+# (where .js is sometimes text/plain). A suffix missing from this table is not served.
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
+JSON_TYPE = "application/json"
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class RequestError(KitError):
+    """A request that cannot be answered with content: carries its HTTP status and error code."""
+
+    def __init__(self, status: HTTPStatus, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+def is_loopback_name(host: str) -> bool:
+    """Whether a Host header value (with or without port) names this machine's loopback."""
+    name = host if host.endswith("]") else host.rsplit(":", 1)[0]
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def not_found(path: str) -> RequestError:
+    return RequestError(HTTPStatus.NOT_FOUND, "not_found", f"nothing is published at {path}")
+
+
+# The read-only JSON API: URL path -> function(handler) returning a JSON-ready value.
+# Empty until the API lands; anything under /api/ that is not here is a JSON 404.
+API_ROUTES: dict[str, Callable[[DashboardHandler], Any]] = {}
+
+
+def split_path(target: str) -> list[str]:
+    """The request target's path as decoded segments ('' last for a trailing slash).
+
+    Raises a 400 for anything that could address a file other than by plain names:
+    absolute-form targets, empty or dot segments, and segments whose decoded text
+    holds a separator, a drive colon, a control character or invalid UTF-8.
+    """
+    if not target.startswith("/"):
+        raise RequestError(HTTPStatus.BAD_REQUEST, "bad_path", "the request path must start with /")
+    raw = target.split("?", 1)[0].split("#", 1)[0]
+    parts = raw[1:].split("/")
+    segments = []
+    for i, part in enumerate(parts):
+        try:
+            name = unquote(part, errors="strict")
+        except UnicodeDecodeError:
+            name = "\0"
+        if (name in (".", "..") or (name == "" and i < len(parts) - 1)
+                or any(c in "/\\:" or ord(c) < 32 or ord(c) == 127 for c in name)):
+            raise RequestError(HTTPStatus.BAD_REQUEST, "bad_path",
+                               f"the request path {raw[:200]!r} is not a plain file path")
+        segments.append(name)
+    return segments
+
+
+def cache_policy(parts: Sequence[str]) -> str | None:
+    """The Cache-Control for a root-relative path the allow-list publishes, else None."""
+    if not parts or any(p.startswith(".") for p in parts):
+        return None
+    if PurePosixPath(parts[-1]).suffix not in CONTENT_TYPES:
+        return None
+    for pattern, cache in PUBLISHED.items():
+        pattern_parts = pattern.split("/")
+        if len(pattern_parts) == len(parts) and all(
+                fnmatchcase(part, pat) for part, pat in zip(parts, pattern_parts)):
+            return cache
+    return None
+
+
+def locate(root: Path, segments: list[str]) -> tuple[Path, str]:
+    """The file a path names, and its Cache-Control; 404 unless it and its real path are published.
+
+    ``root`` must already be resolved. Checking the resolved path again is what stops a
+    symlink inside frontend/ from reaching the database, a CSV or a file outside the tree.
+    """
+    url = "/" + "/".join(segments)
+    parts = segments[:-1] + ["index.html"] if segments[-1] == "" else segments
+    if cache_policy(parts) is None:
+        raise not_found(url)
+    try:
+        real = root.joinpath(*parts).resolve()
+        real_parts = real.relative_to(root).parts
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: symlink loop on Python < 3.13
+        raise not_found(url) from None
+    cache = cache_policy(real_parts)
+    if cache is None or not real.is_file():
+        raise not_found(url)
+    return real, cache
+
+
+class DashboardHandler(BaseHTTPRequestHandler):
+    """GET/HEAD for the allow-listed files and the /api/ route table; JSON errors for the rest."""
+
+    server: DashboardServer
+    protocol_version = "HTTP/1.1"     # keep-alive: the page's three requests share a connection
+    disable_nagle_algorithm = True    # else ~40 ms per keep-alive response (Nagle + delayed ACK)
+    server_version = "ecommerce-kit"
+
+    def version_string(self) -> str:
+        return self.server_version  # not the Python version: nothing a client needs
+
+    def setup(self) -> None:
+        self.timeout = self.server.request_timeout  # a silent client frees its thread after this
+        super().setup()
+
+    def do_GET(self) -> None:
+        if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # a body is never read: it must not pose as the next request
+        try:
+            self._check_host()
+            segments = split_path(self.path)
+            if segments[0] == "api":
+                self._api("/" + "/".join(segments))
+            else:
+                self._static(segments)
+        except RequestError as exc:
+            self._send_error(exc)
+        except (ConnectionError, socket.timeout):
+            self.close_connection = True  # the client left or stalled mid-response: nobody to tell
+        except Exception:  # a bug: log it, answer 500, never send a traceback to the client
+            log.exception("error handling %s", self.requestline)
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._send_error(RequestError(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                                              "the server failed to handle this request"))
+
+    do_HEAD = do_GET  # _send leaves the body out for HEAD
+
+    def _method_not_allowed(self) -> None:
+        self.close_connection = True  # an unread request body would corrupt the next request
+        self._send_error(RequestError(HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                                      f"{self.command} is not supported; use GET or HEAD"),
+                         {"Allow": "GET, HEAD"})
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _method_not_allowed
+
+    def _check_host(self) -> None:
+        """On a loopback-only server, refuse foreign Host names: DNS-rebinding protection."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            raise RequestError(HTTPStatus.BAD_REQUEST, "bad_host", "more than one Host header")
+        host = hosts[0].strip().lower() if hosts else ""
+        if self.server.loopback_only and host and not is_loopback_name(host):
+            raise RequestError(HTTPStatus.BAD_REQUEST, "bad_host",
+                               f"Host {host[:100]!r} is not served by this loopback-only server")
+
+    def _api(self, path: str) -> None:
+        route = API_ROUTES.get(path)
+        if route is None:
+            raise RequestError(HTTPStatus.NOT_FOUND, "not_found", f"no API endpoint at {path}")
+        self._send(HTTPStatus.OK, json.dumps(route(self)).encode(), JSON_TYPE,
+                   {"Cache-Control": "no-store"})
+
+    def _static(self, segments: list[str]) -> None:
+        if segments == [""]:
+            self._redirect(HTTPStatus.FOUND, FRONTEND_URL)
+            return
+        root = self.server.root
+        if segments[-1] != "" and root.joinpath(*segments).is_dir():
+            try:
+                locate(root, segments + [""])
+            except RequestError:
+                raise not_found("/" + "/".join(segments)) from None
+            self._redirect(HTTPStatus.MOVED_PERMANENTLY, "/" + "/".join(segments) + "/")
+            return
+        path, cache = locate(root, segments)
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            log.warning("cannot read %s: %s", path, exc)
+            raise not_found("/" + "/".join(segments)) from None
+        self._send(HTTPStatus.OK, body, CONTENT_TYPES[path.suffix], {"Cache-Control": cache})
+
+    def _redirect(self, status: HTTPStatus, location: str) -> None:
+        self._send(status, b"", "text/plain; charset=utf-8", {"Location": location})
+
+    def _send_error(self, error: RequestError, extra: dict[str, str] | None = None) -> None:
+        body = json.dumps({"error": {"code": error.code, "message": str(error)}}).encode()
+        self._send(error.status, body, JSON_TYPE, {"Cache-Control": "no-store", **(extra or {})})
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (bad request line, header too long...) as JSON too."""
+        status = HTTPStatus(code)
+        self.close_connection = True
+        self._send_error(RequestError(status, status.phrase.lower().replace(" ", "_"),
+                                      message or status.description))
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str,
+              headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in {"Content-Type": content_type, "Content-Length": str(len(body)),
+                            **SECURITY_HEADERS, **headers}.items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+        if not self.server.quiet:
+            log.info("%s - [%s] %s", self.address_string(), self.log_date_time_string(),
+                     format % args)
+
+
+class DashboardServer(ThreadingHTTPServer):
+    """A thread per connection, so a slow client does not hold up the others."""
+
+    daemon_threads = True
+    request_queue_size = 64  # socketserver's 5 drops a burst of connections (1 s SYN retry)
+    # On Windows SO_REUSEADDR lets a second server bind a port already in use; ask for
+    # exclusive use there instead, so "port in use" is reported on every platform.
+    allow_reuse_address = os.name != "nt"
+
+    def __init__(self, address: tuple[str, int], root: Path, quiet: bool,
+                 request_timeout: float) -> None:
+        self.root, self.quiet, self.request_timeout = root, quiet, request_timeout
+        super().__init__(address, DashboardHandler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind would call socket.getfqdn(), a reverse DNS lookup that
+        # can take seconds on some machines; nothing here needs the fully qualified name.
+        if os.name == "nt" and hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-request is routine; anything else gets the full traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+            log.debug("connection from %s dropped: %s", client_address[0], sys.exc_info()[1])
+            return
+        super().handle_error(request, client_address)
+
+    @property
+    def loopback_only(self) -> bool:
+        try:
+            return ipaddress.ip_address(self.server_address[0]).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}{FRONTEND_URL}"
+
+
+def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path = ROOT,
+                quiet: bool = False, request_timeout: float = 10.0) -> DashboardServer:
+    """A bound, listening server for ``root`` (not yet serving); port 0 picks a free port."""
+    root = Path(root).resolve()
+    index = root / FRONTEND_DIR.relative_to(ROOT) / "index.html"
+    if not index.is_file():
+        raise KitError(f"no dashboard at {index}; is --root the repository?")
+    try:
+        return DashboardServer((host, port), root, quiet, request_timeout)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        hint = " (another server is running there? try --port 0)" if port else ""
+        raise KitError(f"cannot listen on {host}:{port}: {reason}{hint}") from None
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def serve_until_stopped(server: DashboardServer) -> None:
+    """Serve until Ctrl-C (SIGINT) or SIGTERM, either of which ends the process cleanly.
+
+    The handlers are set explicitly: a process started from a background job inherits an
+    ignored SIGINT, and a supervisor stops services with SIGTERM.
+    """
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("stopped")
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def port_arg(text: str) -> int:
+    port = cli.int_arg(text)
+    if not 0 <= port <= 65535:
+        raise cli.argparse.ArgumentTypeError(f"must be 0-65535, got {text!r}")
+    return port
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = cli.make_parser(PROG, __doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="interface to listen on; 0.0.0.0 exposes the dashboard to the network")
+    parser.add_argument("--port", type=port_arg, default=8000, help="TCP port; 0 picks a free one")
+    parser.add_argument("--root", type=cli.path_arg, default=None,
+                        help="repository whose frontend/ and report files are served "
+                             "(default: the one this script is in, whatever the working directory)")
+    args = parser.parse_args(argv)
+    cli.configure_logging(args)
+
+    def body() -> int:
+        with make_server(args.host, args.port, root=args.root or ROOT, quiet=args.quiet) as server:
+            print(f"Server running at {server.url}", flush=True)
+            serve_until_stopped(server)
+        return 0
+
+    return cli.run(PROG, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
