@@ -17,11 +17,7 @@ from data_generation.model import Settings  # noqa: E402
 from data_generation.writer import generate  # noqa: E402
 from db.ingest import ingest  # noqa: E402
 from utils.config import SCHEMA_PATH  # noqa: E402
-
-# What a fresh clone holds: everything but generated output and VCS metadata.
-_NOT_SOURCE = {".git", "data", "results", "exports", "__pycache__", "artifacts"}
-_GENERATED_FILES = {"report.json", "report.md", "query_result.csv", "query_result.json"}
-
+from utils.repo import copy_source_tree  # noqa: E402
 
 def temp_dir(case: unittest.TestCase) -> Path:
     """A temporary directory removed when the test ends."""
@@ -47,17 +43,7 @@ def small_database(directory: Path, seed: int = 7, scale: float = 0.05) -> tuple
 
 def copy_repo(directory: Path) -> Path:
     """Copy the source tree (no generated files) into ``directory/repo``, like a fresh clone."""
-    target = directory / "repo"
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        skip = {n for n in names if n in _NOT_SOURCE or n.endswith(".db")
-                or n.startswith(".") and n.endswith((".tmp", ".lock"))}
-        if Path(folder).resolve() == ROOT:
-            skip |= {n for n in names if n in _GENERATED_FILES}
-        return skip
-
-    shutil.copytree(ROOT, target, ignore=ignore)
-    return target
+    return copy_source_tree(directory / "repo")
 
 
 def run_script(script: str, *args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Remove generated files only: data/, the database, reports, results, exports, profile."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Sequence
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from utils import cli  # noqa: E402
+from utils.config import ROOT  # noqa: E402
+
+PROG = "clean.py"
+# Everything here is rebuilt by python project/run_all.py; nothing here is source.
+GENERATED = ["data", "results", "exports", "db/ecommerce.db", "report.json", "report.md",
+             "query_result.csv", "query_result.json", "docs/profile.html", "docs/profile.json"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = cli.make_parser(PROG, __doc__)
+    parser.add_argument("--dry-run", action="store_true", help="list what would be removed")
+    args = parser.parse_args(argv)
+    cli.configure_logging(args)
+
+    def body() -> int:
+        for name in GENERATED:
+            path = ROOT / name
+            if not path.exists():
+                continue
+            print(f"{'would remove' if args.dry_run else 'removed'} {name}")
+            if not args.dry_run:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        return 0
+
+    return cli.run(PROG, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

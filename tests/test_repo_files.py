@@ -1,0 +1,101 @@
+"""Issue 9's repository files: the CI workflow, the Makefile, the container files, the licence."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unittest
+
+import helpers
+import yaml_subset
+
+ROOT = helpers.ROOT
+
+
+class Workflow(unittest.TestCase):
+    def setUp(self) -> None:
+        self.ci = yaml_subset.load((ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8"))
+
+    def test_matrix_covers_every_python_and_os(self) -> None:
+        matrix = self.ci["jobs"]["tests"]["strategy"]["matrix"]
+        self.assertEqual(matrix["python"], ["3.9", "3.10", "3.11", "3.12", "3.13"])
+        self.assertEqual(matrix["os"], ["ubuntu-latest", "macos-latest", "windows-latest"])
+        runs = [s.get("run") for s in self.ci["jobs"]["tests"]["steps"]]
+        self.assertIn("python -m unittest discover -s tests", runs)
+
+    def test_browser_postgres_and_determinism_jobs(self) -> None:
+        jobs = self.ci["jobs"]
+        steps = jobs["browser-and-postgres"]["steps"]
+        env = next(s["env"] for s in steps if "env" in s)
+        self.assertEqual(env, {"ECOMKIT_REQUIRE_BROWSER": "1", "ECOMKIT_REQUIRE_POSTGRES": "1"})
+        determinism = "\n".join(str(s.get("run", "")) + str(s.get("uses", ""))
+                                for s in jobs["determinism"]["steps"])
+        self.assertIn("sha256sum -c first.sha", determinism)
+        self.assertIn("actions/upload-artifact", determinism)
+
+    def test_no_third_party_python_package(self) -> None:
+        text = (ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+        self.assertNotRegex(text, r"pip\s+install|requirements")
+
+    def test_loader_rejects_what_it_does_not_understand(self) -> None:
+        for bad in ("a:\n\tb: 1\n", "a: 1\na: 2\n", "a: {b: 1}\n", "a:\n  b: 1\n c: 2\n"):
+            with self.subTest(bad=bad):
+                with self.assertRaises(ValueError):
+                    yaml_subset.load(bad)
+
+
+class Makefile(unittest.TestCase):
+    TARGETS = ["setup", "generate", "ingest", "report", "query", "run", "test", "serve", "docs",
+               "profile", "export", "bench", "clean", "docker-build", "docker-run"]
+
+    def test_every_target_is_one_python_or_docker_command(self) -> None:
+        text = (ROOT / "Makefile").read_text(encoding="utf-8")
+        for target in self.TARGETS:
+            with self.subTest(target=target):
+                match = re.search(rf"^{re.escape(target)}:.*\n\t(.+)$", text, re.M)
+                self.assertIsNotNone(match, target)
+                self.assertRegex(match.group(1), r"^(\$\(PYTHON\) |docker )")
+
+    @unittest.skipUnless(shutil.which("make"), "make is not installed")
+    def test_dry_run_of_every_target(self) -> None:
+        for target in self.TARGETS:
+            proc = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    @unittest.skipUnless(shutil.which("make"), "make is not installed")
+    def test_clean_removes_only_generated_files(self) -> None:
+        repo = helpers.copy_repo(helpers.temp_dir(self))
+        source = sorted(p.relative_to(repo) for p in repo.rglob("*") if p.is_file())
+        helpers.run_script("project/run_all.py", "-q", cwd=repo)
+        proc = subprocess.run(["make", "clean"], cwd=repo, capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        after = sorted(p.relative_to(repo) for p in repo.rglob("*") if p.is_file()
+                       and "__pycache__" not in p.parts and not p.name.startswith("."))
+        self.assertEqual(after, [p for p in source if not p.name.startswith(".")])
+
+
+class Container(unittest.TestCase):
+    def test_dockerfile_is_slim_non_root_and_installs_nothing(self) -> None:
+        text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+        self.assertRegex(text, r"(?m)^FROM python:3\.\d+-slim$")
+        self.assertIn("USER kit", text)
+        self.assertNotIn("pip install", text)
+        self.assertIn('"--host", "0.0.0.0", "--port", "8000"', text)
+        compose = yaml_subset.load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+        self.assertEqual(set(compose["services"]), {"pipeline", "server"})
+        self.assertEqual(compose["services"]["pipeline"]["volumes"],
+                         compose["services"]["server"]["volumes"])
+
+    def test_licence_is_mit_and_named_in_the_readme(self) -> None:
+        self.assertTrue((ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License"))
+        self.assertIn("Licence: MIT", (ROOT / "README.md").read_text(encoding="utf-8"))
+
+
+class ExampleRun(unittest.TestCase):
+    def test_example_run_is_current(self) -> None:
+        proc = helpers.run_script("project/example_run.py", "--check", cwd=ROOT)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
