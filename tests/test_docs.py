@@ -42,7 +42,7 @@ class Readme(unittest.TestCase):
         """Each long option of each entry script appears in the README or its --help only."""
         readme = (ROOT / "README.md").read_text(encoding="utf-8")
         for script in ("generate_data", "ingest", "run_query", "run_all", "export", "profile_data",
-                       "generate_docs"):
+                       "generate_docs", "example_run", "clean"):
             parser_text = (ROOT / "project" / f"{script}.py").read_text(encoding="utf-8")
             for option in sorted(set(re.findall(r'"(--[a-z][a-z-]+)"', parser_text))):
                 if option in ("--quiet", "--verbose", "--help"):
