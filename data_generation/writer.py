@@ -22,7 +22,7 @@ from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
 from data_generation.parallel import BlockSource, Rendered
 from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME
 from utils.errors import KitError
-from utils.fileio import cents_to_str, fsync_dir, sha256_file, to_json
+from utils.fileio import cents_to_str, fsync_dir, sha256_file, staging_dir, to_json
 from utils.locking import exclusive_lock
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | N
         _refuse_foreign_directory(out_dir)
         _remove_leftovers(parent, out_dir.name)
         try:
-            staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
+            staging = staging_dir(parent, f".{out_dir.name}.", ".tmp")
         except OSError as exc:
             raise KitError(f"cannot write in {parent}: {exc.strerror}") from None
         try:

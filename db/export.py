@@ -25,7 +25,7 @@ from db.schema import Schema, Table, load_schema, quote
 from queries.run_query import connect_readonly
 from utils.config import KIT_NAME, MANIFEST_NAME, SCHEMA_PATH
 from utils.errors import KitError
-from utils.fileio import fsync_dir, sha256_file, to_json
+from utils.fileio import fsync_dir, sha256_file, staging_dir, to_json
 from utils.locking import exclusive_lock
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def _export_all(conn: sqlite3.Connection, schema: Schema, out_dir: Path,
         staged: dict[str, Path] = {}
         try:
             for fmt in formats:
-                staged[fmt] = Path(tempfile.mkdtemp(prefix=f".{fmt}.", suffix=".tmp", dir=out_dir))
+                staged[fmt] = staging_dir(out_dir, f".{fmt}.", ".tmp")
                 os.chmod(staged[fmt], 0o755)
             _stage(conn, schema, staged)  # everything is built before anything is replaced
             for fmt in formats:

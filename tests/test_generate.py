@@ -17,6 +17,8 @@ import oracle
 from data_generation import generator as gen
 from data_generation import writer
 from data_generation.model import BLOCK_USERS, Clock, Rates, Settings, load_rates
+from db.ingest import ingest
+from utils.config import SCHEMA_PATH
 from utils.errors import KitError, LockedError, UsageError
 from utils.fileio import sha256_file
 from utils.locking import exclusive_lock
@@ -242,6 +244,17 @@ class AtomicOutput(unittest.TestCase):
         problems = writer.verify(self.data_dir)
         self.assertEqual(len(problems), 1)
         self.assertIn("users.csv: SHA-256 differs from the manifest", problems[0])
+
+    @unittest.skipIf(os.name == "nt", "POSIX modes")
+    def test_outputs_get_the_usual_modes_not_private_temp_ones(self) -> None:
+        mask = os.umask(0o022)
+        self.addCleanup(os.umask, mask)
+        writer.generate(Settings(seed=2, scale=0.02), self.data_dir)
+        db = self.tmp / "db" / "e.db"
+        ingest(self.data_dir, db, SCHEMA_PATH)
+        self.assertEqual(self.data_dir.stat().st_mode & 0o777, 0o755)
+        self.assertEqual((self.data_dir / "users.csv").stat().st_mode & 0o777, 0o644)
+        self.assertEqual(db.stat().st_mode & 0o777, 0o644)
 
     @unittest.skipIf(os.name == "nt" or os.geteuid() == 0, "needs a non-root POSIX user")
     def test_unwritable_parent(self) -> None:

@@ -32,6 +32,24 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def umask_mode(path: Path) -> None:
+    """Give a temporary file or directory the mode a plain open()/mkdir() would have.
+
+    mkstemp and mkdtemp create 0600 files and 0700 directories; once renamed into place they
+    would stay private to their owner, unlike every other output.
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, (0o777 if Path(path).is_dir() else 0o666) & ~mask)
+
+
+def staging_dir(parent: Path, prefix: str, suffix: str) -> Path:
+    """A new directory in ``parent`` (where it will be renamed), with the usual mode."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=parent))
+    umask_mode(path)
+    return path
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it into place only on success."""
@@ -40,6 +58,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
                                     dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    umask_mode(tmp)
     try:
         yield tmp
         with open(tmp, "rb+") as handle:  # durable before it becomes visible
