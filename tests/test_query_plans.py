@@ -1,0 +1,68 @@
+"""Issue 6: the queries use the indexes. No join scans a whole large table once per row.
+
+In SQLite's EXPLAIN QUERY PLAN, the table accesses under one parent are the loops of a
+join, outermost first. A SCAN of a large table is fine as the outer loop (each row read
+once) but not as an inner loop, where it would run once per outer row; inner loops must
+be SEARCHes (through an index or the primary key).
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+import unittest
+
+import helpers
+from db.checks import load_checks
+from queries.run_query import list_queries
+
+LARGE = {"users", "products", "orders", "order_items", "payments", "reviews"}
+_ACCESS = re.compile(r"^(SCAN|SEARCH) (\w+)")
+
+
+def inner_scans(conn: sqlite3.Connection, sql: str, params: dict) -> list[str]:
+    plan = conn.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+    aliases = {}
+    for match in re.finditer(r"\b(?:FROM|JOIN)\s+(\w+)(?:\s+AS)?\s+(\w+)", sql, re.I):
+        aliases[match.group(2)] = match.group(1)
+    loops: dict[int, list[tuple[str, str]]] = {}
+    for node, parent, _, detail in plan:
+        match = _ACCESS.match(detail)
+        if match:
+            table = aliases.get(match.group(2), match.group(2))
+            loops.setdefault(parent, []).append((match.group(1), table, detail))
+    bad = []
+    for accesses in loops.values():
+        for kind, table, detail in accesses[1:]:
+            if kind == "SCAN" and table in LARGE:
+                bad.append(detail)
+    return bad
+
+
+class QueryPlans(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.case = unittest.TestCase()
+        _, db = helpers.small_database(helpers.temp_dir(cls.case), seed=4, scale=0.2)
+        cls.conn = sqlite3.connect(db)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.conn.close()
+        cls.case.doCleanups()
+
+    def test_every_query_and_check_avoids_inner_scans(self) -> None:
+        statements = [(f"queries/{q.path.name}", q.sql, q.bind()) for q in list_queries()]
+        statements += [(f"db/checks/{c.name}.sql", c.sql, {}) for c in load_checks()]
+        self.assertGreater(len(statements), 25)
+        for name, sql, params in statements:
+            with self.subTest(statement=name):
+                self.assertEqual(inner_scans(self.conn, sql, params), [])
+
+    def test_the_detector_sees_an_inner_scan(self) -> None:
+        sql = ("SELECT count(*) FROM users AS u JOIN orders AS o "
+               "ON o.total_amount + u.user_id = 7")  # no index can serve this
+        self.assertTrue(inner_scans(self.conn, sql, {}))
+
+
+if __name__ == "__main__":
+    unittest.main()
