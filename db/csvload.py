@@ -162,6 +162,12 @@ class CsvSource:
         self.rows = 0
         self.sha256: Optional[str] = None
         self._record_line = 1  # first physical line of the record being read (slow path)
+        self._hashing: Optional[HashingReader] = None
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes of the file read so far (for progress)."""
+        return self._hashing.size if self._hashing else 0
 
     def error(self, message: str, line: int | None = None, column: str | None = None) -> DataError:
         return DataError(self.name, message, line, column)
@@ -174,7 +180,7 @@ class CsvSource:
             raise self.error(f"file not found in {self.path.parent}") from None
         except OSError as exc:
             raise self.error(f"cannot read: {exc.strerror}") from None
-        hashing = HashingReader(raw)
+        hashing = self._hashing = HashingReader(raw)
         text = io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig", newline="")
         try:
             yield from self._rows(text)

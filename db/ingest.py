@@ -17,7 +17,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from db.checks import Check, load_checks, run_check
 from db.csvload import CsvSource, ValueProblem, converter, find_line
@@ -41,8 +41,11 @@ class LoadedFile:
     sha256: str
 
 
-def ingest(data_dir: Path, db_path: Path, schema_path: Path,
-           checks_dir: Path = CHECKS_DIR) -> list[LoadedFile]:
+Progress = Callable[..., None]   # (bytes read, bytes in the file, rows, label=table)
+
+
+def ingest(data_dir: Path, db_path: Path, schema_path: Path, checks_dir: Path = CHECKS_DIR,
+           progress: Progress | None = None) -> list[LoadedFile]:
     """Load every table's CSV from ``data_dir`` into a new ``db_path``."""
     schema = load_schema(schema_path)
     checks = load_checks(checks_dir)
@@ -53,7 +56,7 @@ def ingest(data_dir: Path, db_path: Path, schema_path: Path,
     _warn_unknown_files(data_dir, schema)
     manifest = read_manifest(data_dir)
     try:
-        loaded = _replace_database(schema, checks, data_dir, db_path, manifest)
+        loaded = _replace_database(schema, checks, data_dir, db_path, manifest, progress)
     except OSError as exc:  # CSV read errors are DataErrors already: this is the database side
         raise KitError(f"cannot write {db_path}: {exc.strerror or exc}") from None
     _warn_manifest_mismatch(manifest, loaded)
@@ -62,7 +65,7 @@ def ingest(data_dir: Path, db_path: Path, schema_path: Path,
 
 
 def _replace_database(schema: Schema, checks: list[Check], data_dir: Path, db_path: Path,
-                      manifest: dict) -> list[LoadedFile]:
+                      manifest: dict, progress: Progress | None) -> list[LoadedFile]:
     """Build into a temporary file beside ``db_path``, under the lock; swap it in on success."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(db_path.parent / f".{db_path.name}.lock", "ingest"):
@@ -72,20 +75,21 @@ def _replace_database(schema: Schema, checks: list[Check], data_dir: Path, db_pa
         with atomic_path(db_path) as tmp:
             conn = sqlite3.connect(str(tmp), isolation_level=None)
             try:
-                return _build(conn, schema, checks, data_dir, manifest)
+                return _build(conn, schema, checks, data_dir, manifest, progress)
             finally:
                 conn.close()
 
 
 def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_dir: Path,
-           manifest: dict) -> list[LoadedFile]:
+           manifest: dict, progress: Progress | None = None) -> list[LoadedFile]:
     conn.execute("PRAGMA journal_mode = MEMORY")  # OFF would make ROLLBACK TO undefined
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA foreign_keys = OFF")  # checked once, in bulk, before the commit
     conn.executescript(schema.table_sql())
     conn.execute("BEGIN")
-    loaded = [_load_table(conn, table, data_dir / table.csv_name) for table in schema.data_tables]
+    loaded = [_load_table(conn, table, data_dir / table.csv_name, progress)
+              for table in schema.data_tables]
     for statement in schema.indexes:
         conn.execute(statement)
     _check_calendar(conn, schema, data_dir)
@@ -97,8 +101,10 @@ def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_d
     return loaded
 
 
-def _load_table(conn: sqlite3.Connection, table: Table, path: Path) -> LoadedFile:
+def _load_table(conn: sqlite3.Connection, table: Table, path: Path,
+                progress: Progress | None = None) -> LoadedFile:
     source = CsvSource(path, table)
+    size = path.stat().st_size if progress and path.is_file() else 0
     columns = ", ".join(quote(c) for c in table.column_names)
     sql = (f"INSERT INTO {quote(table.name)} ({columns}) "
            f"VALUES ({', '.join('?' * len(table.columns))})")
@@ -108,7 +114,11 @@ def _load_table(conn: sqlite3.Connection, table: Table, path: Path) -> LoadedFil
         if len(batch) >= BATCH:
             _insert(conn, sql, batch, source)
             batch = []
+            if progress:
+                progress(source.bytes_read, size, source.rows, label=table.name)
     _insert(conn, sql, batch, source)
+    if progress:
+        progress(size, size, source.rows, label=table.name)
     log.debug("%s: %d rows", path.name, source.rows)
     assert source.sha256 is not None
     return LoadedFile(table.name, table.csv_name, source.rows, source.sha256)

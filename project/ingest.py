@@ -13,6 +13,7 @@ from db.report import build_report, write_report  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import DATA_DIR, DB_PATH, OUTPUT_DIR, ROOT, SCHEMA_PATH  # noqa: E402
 from utils.errors import CheckFailed  # noqa: E402
+from utils.progress import Progress  # noqa: E402
 
 PROG = "ingest.py"
 
@@ -34,7 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def body() -> int:
         if args.ingest:
-            loaded = ingest(args.data_dir, args.db, args.schema)
+            progress = Progress("ingest", enabled=not args.quiet)
+            try:
+                loaded = ingest(args.data_dir, args.db, args.schema, progress=progress)
+            finally:
+                progress.close()
             print(f"{cli.relative(args.db, ROOT)}\t{sum(f.rows for f in loaded)} rows "
                   f"from {len(loaded)} files")
             return 0

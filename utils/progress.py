@@ -7,7 +7,7 @@ from typing import TextIO
 
 
 class Progress:
-    """Call with (done, total, rows); redraws at most every ``interval`` seconds.
+    """Call with (done, total, rows[, label]); redraws at most every ``interval`` seconds.
 
     Silent unless ``enabled`` and the stream is a terminal, so progress never reaches
     a log file, a pipe or an output file.
@@ -21,19 +21,24 @@ class Progress:
         self.started = self.last = time.perf_counter()
         self.drawn = False
 
-    def __call__(self, done: int, total: int, rows: int) -> None:
+    def __call__(self, done: int, total: int, rows: int, label: str | None = None) -> None:
         if not self.enabled:
             return
+        if label is not None and label != self.label:  # a new table: a new line, new clock
+            self.close()
+            self.label, self.started, self.last = label, time.perf_counter(), 0.0
         now = time.perf_counter()
         if now - self.last < self.interval and done < total:
             return
-        self.last, elapsed = now, max(now - self.started, 1e-9)
-        rate = rows / elapsed
-        eta = elapsed * (total - done) / done if done else 0.0
-        self.stream.write(f"\r{self.label}: {done}/{total} ({100 * done // max(total, 1)}%), "
-                          f"{rows:,} rows, {rate:,.0f} rows/s, ETA {eta:.0f} s   ")
-        self.stream.flush()
+        self.last, elapsed = now, now - self.started
+        rate = f"{rows / elapsed:,.0f} rows/s" if elapsed > 0.2 else "- rows/s"
+        eta = f"ETA {elapsed * (total - done) / done:.0f} s" if done and elapsed > 0.2 else "ETA -"
+        self.stream.write(f"\r{self.label}: {100 * done // max(total, 1)}%, {rows:,} rows, "
+                          f"{rate}, {eta}   ")
         self.drawn = True
+        if done >= total:  # finished: end the line, so a log line never runs into it
+            self.close()
+        self.stream.flush()
 
     def close(self) -> None:
         if self.drawn:
