@@ -30,7 +30,7 @@ from utils.locking import exclusive_lock
 log = logging.getLogger(__name__)
 
 BATCH = 5_000
-CACHE_KIB = 32 * 1024     # page cache for the build: indexes stay mostly in memory, RSS < 100 MB
+CACHE_KIB = 24 * 1024     # page cache for the build: measured peak RSS at scale 100 stays under 100 MB
 
 
 @dataclass(frozen=True)
