@@ -20,8 +20,7 @@ from db.profile_html import render_html
 from db.schema import Table, load_schema, quote
 from queries.run_query import connect_readonly
 from utils.config import KIT_NAME, META_TABLE, SCHEMA_PATH
-from utils.errors import KitError
-from utils.fileio import to_json, write_text_atomic
+from utils.fileio import to_json, write_outputs
 
 PROVENANCE = ("seed", "scale", "generator", "generator_version", "window_start", "window_end")
 NOTES = {
@@ -38,14 +37,8 @@ NOTES = {
 
 def write_profile(profile: dict[str, Any], out_dir: Path) -> list[Path]:
     """Write profile.json and profile.html into ``out_dir`` (each atomically)."""
-    out_dir = Path(out_dir)
-    written = [out_dir / "profile.json", out_dir / "profile.html"]
-    try:
-        write_text_atomic(written[0], to_json(profile))
-        write_text_atomic(written[1], render_html(profile))
-    except OSError as exc:
-        raise KitError(f"cannot write the profile to {out_dir}: {exc.strerror or exc}") from None
-    return written
+    return write_outputs(out_dir, {"profile.json": to_json(profile),
+                                   "profile.html": render_html(profile)}, "the profile")
 
 
 def build_profile(db_path: Path, schema_path: Path = SCHEMA_PATH) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from db.schema import load_schema, quote
 from queries.run_query import connect_readonly, load_query, run
 from utils.config import CHECKS_DIR, KIT_NAME, META_TABLE, QUERIES_DIR
 from utils.errors import KitError
-from utils.fileio import sha256_file, to_json, write_text_atomic
+from utils.fileio import sha256_file, to_json, write_outputs
 
 
 def build_report(db_path: Path, data_dir: Path, schema_path: Path,
@@ -139,14 +139,8 @@ def _structural_checks(conn: sqlite3.Connection, tables: list[dict]) -> list[dic
 
 
 def write_report(report: dict[str, Any], out_dir: Path) -> list[Path]:
-    out_dir = Path(out_dir)
-    paths = [out_dir / "report.json", out_dir / "report.md"]
-    try:
-        write_text_atomic(paths[0], to_json(report))
-        write_text_atomic(paths[1], render_markdown(report))
-    except OSError as exc:
-        raise KitError(f"cannot write the report to {out_dir}: {exc.strerror}") from None
-    return paths
+    return write_outputs(out_dir, {"report.json": to_json(report),
+                                   "report.md": render_markdown(report)}, "the report")
 
 
 def _fmt(value: Any) -> str:
@@ -169,7 +163,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     d, s, k = report["dataset"], report["summary"], report["kpis"]
     verdict = "all checks passed" if report["passed"] else \
         f"{s['failed']} check(s) FAILED: {', '.join(s['failed_checks'])}"
-    out = [f"# Integrity and trends report", "",
+    out = ["# Integrity and trends report", "",
            f"Dataset: seed {d['seed']}, scale {d['scale']}, {d['generator']} "
            f"{d['generator_version']}, window {d['window_start']} to {d['window_end']}.", "",
            f"**Result: {verdict}** ({s['passed']} of {s['checks']} passed).", "",

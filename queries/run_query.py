@@ -24,7 +24,7 @@ from typing import Any, Mapping
 
 from utils.config import QUERIES_DIR
 from utils.errors import KitError, UsageError
-from utils.fileio import to_json, write_text_atomic
+from utils.fileio import to_json, write_outputs
 from utils.sqlfile import read_sql_file
 
 _COLUMN = re.compile(r"^([a-z_][a-z0-9_]*)\s+(text|integer|real|decimal\((\d)\))$")
@@ -166,11 +166,5 @@ def csv_text(result: Result) -> str:
 
 def export(result: Result, out_dir: Path, stem: str) -> list[Path]:
     """Write ``<stem>.csv`` and ``<stem>.json`` (each atomically); return their paths."""
-    out_dir = Path(out_dir)
-    csv_path, json_path = out_dir / f"{stem}.csv", out_dir / f"{stem}.json"
-    try:
-        write_text_atomic(csv_path, csv_text(result))
-        write_text_atomic(json_path, to_json(result.as_json()))
-    except OSError as exc:
-        raise KitError(f"cannot write results to {out_dir}: {exc.strerror}") from None
-    return [csv_path, json_path]
+    return write_outputs(out_dir, {f"{stem}.csv": csv_text(result),
+                                   f"{stem}.json": to_json(result.as_json())}, "results")

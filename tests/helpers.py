@@ -60,3 +60,27 @@ def load_script(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+class DatabaseTestCase(unittest.TestCase):
+    """One small dataset and read-only connection shared by a class's tests.
+
+    Subclasses set SEED and SCALE; ``rows(name, **params)`` runs a named query.
+    """
+    SEED, SCALE = 7, 0.05
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        from queries.run_query import connect_readonly
+        cls._fixture = unittest.TestCase()
+        cls.data_dir, cls.db = small_database(temp_dir(cls._fixture), cls.SEED, cls.SCALE)
+        cls.conn = connect_readonly(cls.db)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.conn.close()
+        cls._fixture.doCleanups()
+
+    def rows(self, name: str, **params) -> list[dict]:
+        from queries.run_query import load_query, run
+        return run(self.conn, load_query(name), params).rows

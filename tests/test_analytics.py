@@ -6,23 +6,11 @@ from decimal import Decimal
 
 import helpers
 import oracle
-from queries.run_query import connect_readonly, list_queries, load_query, run
+from queries.run_query import list_queries, run
 
 
-class AnalyticsAgreeWithOracle(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.case = unittest.TestCase()
-        cls.data_dir, db = helpers.small_database(helpers.temp_dir(cls.case), seed=17, scale=0.3)
-        cls.conn = connect_readonly(db)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.conn.close()
-        cls.case.doCleanups()
-
-    def rows(self, name: str, **params) -> list[dict]:
-        return run(self.conn, load_query(name), params).rows
+class AnalyticsAgreeWithOracle(helpers.DatabaseTestCase):
+    SEED, SCALE = 17, 0.3
 
     def test_revenue_per_user_covers_every_user(self) -> None:
         got = [(r["user_id"], r["orders"], r["revenue"]) for r in self.rows("revenue_per_user")]

@@ -44,23 +44,9 @@ class TinyDatasetClv(unittest.TestCase):
             "clv", "repeat_rate", "clv_30d", "clv_90d", "clv_365d"])
 
 
-class GeneratedDatasetAgreesWithOracle(unittest.TestCase):
+class GeneratedDatasetAgreesWithOracle(helpers.DatabaseTestCase):
     """Every query the report uses, against a Python re-computation from the CSVs."""
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.case = unittest.TestCase()
-        cls.tmp = helpers.temp_dir(cls.case)
-        cls.data_dir, db = helpers.small_database(cls.tmp, seed=11, scale=0.3)
-        cls.conn = connect_readonly(db)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.conn.close()
-        cls.case.doCleanups()
-
-    def rows(self, name: str, **params) -> list[dict]:
-        return run(self.conn, load_query(name), params).rows
+    SEED, SCALE = 11, 0.3
 
     def test_cohort_clv(self) -> None:
         rows = self.rows(CLV_QUERY)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import unittest
-from pathlib import Path
 
 import helpers
 from data_generation.model import Settings

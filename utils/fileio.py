@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
+from utils.errors import KitError
+
 CHUNK = 1 << 20
 
 
@@ -74,6 +76,19 @@ def write_text_atomic(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+
+
+def write_outputs(out_dir: Path, texts: dict[str, str], what: str) -> list[Path]:
+    """Write each ``name: text`` into ``out_dir`` atomically; one clear error if one fails."""
+    out_dir = Path(out_dir)
+    paths = []
+    try:
+        for name, text in texts.items():
+            paths.append(out_dir / name)
+            write_text_atomic(paths[-1], text)
+    except OSError as exc:
+        raise KitError(f"cannot write {what} to {out_dir}: {exc.strerror or exc}") from None
+    return paths
 
 
 def cents_to_str(cents: int) -> str:
