@@ -1,32 +1,40 @@
 #!/usr/bin/env python3
-"""Serve the dashboard (frontend/) and the published JSON artifacts, and nothing else.
+"""Serve the dashboard (frontend/), the published artifacts and the read-only JSON API.
 
 Every request path is split into percent-decoded segments, checked for anything
 that could name another file (dot segments, encoded separators, backslashes,
 NUL, drive letters), matched against the PUBLISHED allow-list, resolved with
 symlinks followed, and matched again, so a link cannot lead out of the allowed
-set. /api/ is dispatched through API_ROUTES; every error is JSON with its status.
+set. /api/ is dispatched through API_ROUTES (api/routes.py), over the database
+opened read-only; every error is JSON with its status. Request heads are bounded
+(line, header and total sizes), so an oversized request gets a JSON 4xx.
 """
 from __future__ import annotations
 
 import contextlib
+import http.client
 import ipaddress
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import socketserver
 import sys
+import time
 from fnmatch import fnmatchcase
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Sequence
+from typing import Any, BinaryIO, Sequence
 from urllib.parse import unquote
 
+from api.app import Api, Session
+from api.errors import RequestError
+from api.routes import ROUTES, Route
 from utils import cli
-from utils.config import FRONTEND_DIR, ROOT
+from utils.config import DATA_DIR, DB_PATH, FRONTEND_DIR, ROOT
 from utils.errors import KitError
 
 PROG = "serve_frontend.py"
@@ -38,6 +46,7 @@ PUBLISHED: dict[str, str] = {
     f"{FRONTEND_DIR.relative_to(ROOT).as_posix()}/*": "no-cache",
     "report.json": "no-store",
     "query_result.json": "no-store",
+    "docs/profile.html": "no-cache",
 }
 FRONTEND_URL = f"/{FRONTEND_DIR.relative_to(ROOT).as_posix()}/"
 
@@ -51,7 +60,7 @@ CONTENT_TYPES = {
     ".svg": "image/svg+xml",
     ".png": "image/png",
 }
-JSON_TYPE = "application/json"
+JSON_TYPE = "application/json; charset=utf-8"   # what the server writes itself: errors, the API
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -59,14 +68,26 @@ SECURITY_HEADERS = {
                                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
 }
+# The data profile is one generated page with its CSS inline (style element and attributes)
+# and no script at all: it may use inline style, and nothing may run.
+PAGE_POLICIES = {
+    "docs/profile.html": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+}
 
-
-class RequestError(KitError):
-    """A request that cannot be answered with content: carries its HTTP status and error code."""
-
-    def __init__(self, status: HTTPStatus, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code = status, code
+# Bounds on a request head. http.server alone allows a 64 KiB request line and 100 header
+# lines of 64 KiB each; real browsers send a few hundred bytes to a few KiB.
+MAX_REQUEST_LINE = 8 * 1024       # longer: 414
+MAX_HEADER_LINE = 8 * 1024        # longer: 431
+MAX_HEADER_BYTES = 32 * 1024      # all header lines together; more: 431 (over 100 lines: 431 too)
+# Error codes for what http.server itself refuses; fixed here because HTTPStatus phrases
+# change between Python versions (414 is "Request-URI Too Long" before 3.13, then "URI Too Long").
+HTTP_ERROR_CODES = {400: "bad_request", 408: "request_timeout", 414: "uri_too_long",
+                    431: "headers_too_large", 501: "not_implemented",
+                    505: "http_version_not_supported"}
+# After refusing a request whose rest is unread, read and discard at most this much of it
+# before closing: closing with unread input sends a reset, which can destroy the answer.
+LINGER_SECONDS, LINGER_BYTES = 1.0, 1 << 20
 
 
 def is_loopback_name(host: str) -> bool:
@@ -84,9 +105,9 @@ def not_found(path: str) -> RequestError:
     return RequestError(HTTPStatus.NOT_FOUND, "not_found", f"nothing is published at {path}")
 
 
-# The read-only JSON API: URL path -> function(handler) returning a JSON-ready value.
-# Empty until the API lands; anything under /api/ that is not here is a JSON 404.
-API_ROUTES: dict[str, Callable[[DashboardHandler], Any]] = {}
+# The read-only JSON API: URL path pattern -> Route (handler, parameters, response schema).
+# The same table produces /api/openapi.json; anything under /api/ not matched here is a JSON 404.
+API_ROUTES: dict[str, Route] = ROUTES
 
 
 def split_path(target: str) -> list[str]:
@@ -128,6 +149,33 @@ def cache_policy(parts: Sequence[str]) -> str | None:
     return None
 
 
+class _HeadTooLarge(http.client.LineTooLong):
+    """Raised while reading headers; http.server answers LineTooLong with a 431."""
+
+    def __init__(self, message: str) -> None:
+        http.client.HTTPException.__init__(self, message)
+
+
+class _BoundedHead:
+    """The request stream while http.server reads the headers, with a budget of bytes."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream, self.left = stream, MAX_HEADER_BYTES
+
+    def readline(self, size: int = -1) -> bytes:
+        limit = min(MAX_HEADER_LINE, self.left) + 1
+        line = self.stream.readline(limit if size < 0 else min(size, limit))
+        if len(line) > MAX_HEADER_LINE:
+            raise _HeadTooLarge(f"a header line is longer than {MAX_HEADER_LINE} bytes")
+        self.left -= len(line)
+        if self.left < 0:
+            raise _HeadTooLarge(f"the headers are larger than {MAX_HEADER_BYTES} bytes in all")
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 def locate(root: Path, segments: list[str]) -> tuple[Path, str]:
     """The file a path names, and its Cache-Control; 404 unless it and its real path are published.
 
@@ -162,11 +210,51 @@ class DashboardHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         self.timeout = self.server.request_timeout  # a silent client frees its thread after this
+        self.api_session = Session()                # this connection's own read-only database handle
+        self.linger = False                         # set when refusing a request that has unread input
         super().setup()
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+            if self.linger:
+                self._drain()
+        finally:
+            self.api_session.close()
+
+    def _drain(self) -> None:
+        """Send FIN, then discard what the client still sends (bounded), then let it close."""
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER_SECONDS
+            left = LINGER_BYTES
+            while left > 0:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self.connection.settimeout(remaining)
+                chunk = self.connection.recv(min(65536, left))
+                if not chunk:
+                    break
+                left -= len(chunk)
+
+    def parse_request(self) -> bool:
+        """http.server's parsing, with the request line and the headers bounded in size."""
+        if len(self.raw_requestline) > MAX_REQUEST_LINE:
+            self.requestline, self.request_version, self.command = "", "", ""
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG,
+                            f"the request line is longer than {MAX_REQUEST_LINE} bytes")
+            return False
+        stream, self.rfile = self.rfile, _BoundedHead(self.rfile)  # type: ignore[assignment]
+        try:
+            return super().parse_request()
+        finally:
+            self.rfile = stream
 
     def do_GET(self) -> None:
         if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
-            self.close_connection = True  # a body is never read: it must not pose as the next request
+            self.close_connection = self.linger = True  # a body is never read: it must not pose
+            #                                           # as the next request, nor reset the answer
         try:
             self._check_host()
             segments = split_path(self.path)
@@ -206,11 +294,10 @@ class DashboardHandler(BaseHTTPRequestHandler):
                                f"Host {host[:100]!r} is not served by this loopback-only server")
 
     def _api(self, path: str) -> None:
-        route = API_ROUTES.get(path)
-        if route is None:
-            raise RequestError(HTTPStatus.NOT_FOUND, "not_found", f"no API endpoint at {path}")
-        self._send(HTTPStatus.OK, json.dumps(route(self)).encode(), JSON_TYPE,
-                   {"Cache-Control": "no-store"})
+        query = self.path.partition("?")[2].partition("#")[0]
+        response = self.server.api.respond(path, query, self.headers.get("If-None-Match"),
+                                           self.api_session)
+        self._send(response.status, response.body, response.media_type, response.headers)
 
     def _static(self, segments: list[str]) -> None:
         if segments == [""]:
@@ -230,27 +317,36 @@ class DashboardHandler(BaseHTTPRequestHandler):
         except OSError as exc:
             log.warning("cannot read %s: %s", path, exc)
             raise not_found("/" + "/".join(segments)) from None
-        self._send(HTTPStatus.OK, body, CONTENT_TYPES[path.suffix], {"Cache-Control": cache})
+        headers = {"Cache-Control": cache}
+        policy = PAGE_POLICIES.get(path.relative_to(root).as_posix())
+        if policy:
+            headers["Content-Security-Policy"] = policy
+        self._send(HTTPStatus.OK, body, CONTENT_TYPES[path.suffix], headers)
 
     def _redirect(self, status: HTTPStatus, location: str) -> None:
         self._send(status, b"", "text/plain; charset=utf-8", {"Location": location})
 
     def _send_error(self, error: RequestError, extra: dict[str, str] | None = None) -> None:
-        body = json.dumps({"error": {"code": error.code, "message": str(error)}}).encode()
+        self.linger = self.close_connection  # the request may have more bytes we never read
+        body = json.dumps(error.as_json()).encode() + b"\n"
         self._send(error.status, body, JSON_TYPE, {"Cache-Control": "no-store", **(extra or {})})
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own errors (bad request line, header too long...) as JSON too."""
         status = HTTPStatus(code)
         self.close_connection = True
-        self._send_error(RequestError(status, status.phrase.lower().replace(" ", "_"),
-                                      message or status.description))
+        text = message or status.description
+        if explain and code == HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE:
+            text = f"{text}: {explain}"  # which limit: too many headers, or too large
+        error_code = HTTP_ERROR_CODES.get(code) or re.sub(r"[^a-z0-9]+", "_", status.phrase.lower())
+        self._send_error(RequestError(status, error_code, text))
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str,
               headers: dict[str, str]) -> None:
         self.send_response(status)
-        for name, value in {"Content-Type": content_type, "Content-Length": str(len(body)),
-                            **SECURITY_HEADERS, **headers}.items():
+        entity = {} if status == HTTPStatus.NOT_MODIFIED else {
+            "Content-Type": content_type, "Content-Length": str(len(body))}
+        for name, value in {**entity, **SECURITY_HEADERS, **headers}.items():
             self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
@@ -274,8 +370,8 @@ class DashboardServer(ThreadingHTTPServer):
     allow_reuse_address = os.name != "nt"
 
     def __init__(self, address: tuple[str, int], root: Path, quiet: bool,
-                 request_timeout: float) -> None:
-        self.root, self.quiet, self.request_timeout = root, quiet, request_timeout
+                 request_timeout: float, api: Api) -> None:
+        self.root, self.quiet, self.request_timeout, self.api = root, quiet, request_timeout, api
         super().__init__(address, DashboardHandler)
 
     def server_bind(self) -> None:
@@ -307,14 +403,22 @@ class DashboardServer(ThreadingHTTPServer):
 
 
 def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path = ROOT,
-                quiet: bool = False, request_timeout: float = 10.0) -> DashboardServer:
-    """A bound, listening server for ``root`` (not yet serving); port 0 picks a free port."""
+                quiet: bool = False, request_timeout: float = 10.0, db_path: Path | None = None,
+                data_dir: Path | None = None) -> DashboardServer:
+    """A bound, listening server for ``root`` (not yet serving); port 0 picks a free port.
+
+    The API reads ``db_path`` (default: db/ecommerce.db under ``root``) and compares it with
+    the CSVs in ``data_dir`` (default: data/ under ``root``). Neither has to exist yet: until
+    the database does, the API answers 503 and the dashboard says so.
+    """
     root = Path(root).resolve()
     index = root / FRONTEND_DIR.relative_to(ROOT) / "index.html"
     if not index.is_file():
         raise KitError(f"no dashboard at {index}; is --root the repository?")
+    api = Api(Path(db_path) if db_path else root / DB_PATH.relative_to(ROOT),
+              Path(data_dir) if data_dir else root / DATA_DIR.relative_to(ROOT), root, API_ROUTES)
     try:
-        return DashboardServer((host, port), root, quiet, request_timeout)
+        return DashboardServer((host, port), root, quiet, request_timeout, api)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         hint = " (another server is running there? try --port 0)" if port else ""
@@ -356,12 +460,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", type=cli.path_arg, default=None,
                         help="repository whose frontend/ and report files are served "
                              "(default: the one this script is in, whatever the working directory)")
+    parser.add_argument("--db", type=cli.path_arg, default=None,
+                        help="SQLite database the /api/ endpoints read, opened read-only "
+                             "(default: db/ecommerce.db under --root)")
+    parser.add_argument("--data-dir", type=cli.path_arg, default=None,
+                        help="CSV directory /api/health compares with the SHA-256s recorded "
+                             "in the database (default: data/ under --root)")
     args = parser.parse_args(argv)
     cli.configure_logging(args)
 
     def body() -> int:
-        with make_server(args.host, args.port, root=args.root or ROOT, quiet=args.quiet) as server:
+        with make_server(args.host, args.port, root=args.root or ROOT, quiet=args.quiet,
+                         db_path=args.db, data_dir=args.data_dir) as server:
             print(f"Server running at {server.url}", flush=True)
+            print(f"API: {server.url.replace(FRONTEND_URL, '/api/')} (documented at "
+                  f"{server.url.replace(FRONTEND_URL, '/api/docs')})", flush=True)
             serve_until_stopped(server)
         return 0
 

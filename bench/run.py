@@ -65,6 +65,30 @@ def timed_shell(command: list[str], runs: int, stdin_text: str, setup) -> dict[s
             "peak_rss_mib": None, "runs": runs}
 
 
+def bench_api(db: Path, data_dir: Path, runs: int) -> dict[str, Any] | None:
+    """The real server on a free port, loaded from 16 threads over loopback (bounded)."""
+    from api.loadtest import load_test
+    server = subprocess.Popen([PY, str(ROOT / "serve_frontend.py"), "--port", "0", "--quiet",
+                               "--db", str(db), "--data-dir", str(data_dir)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        url = line.split("Server running at ", 1)[-1].strip().rsplit("/frontend/", 1)[0]
+        if not url.startswith("http://127.0.0.1:"):
+            print(f"  API: server did not start: {line.strip() or server.stderr.read()[-200:]}")
+            return None
+        results = [load_test(url, requests=2000, threads=16) for _ in range(runs)]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    best = sorted(results, key=lambda r: r["requests_per_s"])[len(results) // 2]
+    return {"step": "API (16 clients, 2,000 requests)", "median_s": best["seconds"],
+            "min_s": min(r["seconds"] for r in results), "max_s": max(r["seconds"] for r in results),
+            "peak_rss_mib": None, "runs": runs, "rows": 0, "rows_per_s": None,
+            "requests_per_s": round(best["requests_per_s"]), "p50_ms": best["p50_ms"],
+            "p90_ms": best["p90_ms"], "p99_ms": best["p99_ms"], "errors": best["errors"]}
+
+
 def data_rows(data_dir: Path) -> int:
     manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
     return sum(f["rows"] for f in manifest["files"])
@@ -93,6 +117,12 @@ def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path) -> l
                            str(db), "--out-dir", str(work), "-q"], runs), rows)
     add("CLV query", measure(["project/run_query.py", "--db", str(db), "--out-dir", str(work), "-q"],
                              runs), 0)
+    api = bench_api(db, data_dir, runs)
+    if api:
+        api["scale"] = float(scale)
+        rows_out.append(api)
+        print(f"  {'API (16 clients)':<28} {api['requests_per_s']:>10,} requests/s  "
+              f"p50 {api['p50_ms']} ms  p99 {api['p99_ms']} ms", flush=True)
     add("python executemany, no checks", measure(
         [str(ROOT / "bench" / "naive_ingest.py"), str(data_dir), str(work / "naive.db")], runs), rows)
     shell = shutil.which("sqlite3")
@@ -112,6 +142,10 @@ def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path) -> l
     return rows_out
 
 
+def _scale(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
 def markdown(results: dict) -> str:
     m = results["machine"]
     lines = [f"Measured with `{results['command']}` on {m['cpus']} CPUs, {m['system']}, "
@@ -120,15 +154,20 @@ def markdown(results: dict) -> str:
              "| step | scale | workers | rows | median s (min-max) | rows/s | peak RSS MiB |",
              "|---|---|---|---|---|---|---|"]
     for r in results["rows"]:
-        scale = int(r["scale"]) if float(r["scale"]).is_integer() else r["scale"]
-        lines.append(f"| {r['step']} | {scale} | {r['workers'] or ''} | {r['rows']:,} | "
+        if "requests_per_s" in r:
+            continue
+        lines.append(f"| {r['step']} | {_scale(r['scale'])} | {r['workers'] or ''} | {r['rows']:,} | "
                      f"{r['median_s']:.2f} ({r['min_s']:.2f}-{r['max_s']:.2f}) | "
                      f"{'' if not r['rows_per_s'] else format(r['rows_per_s'], ',')} | "
                      f"{'' if r['peak_rss_mib'] is None else r['peak_rss_mib']} |")
+    api = [r for r in results["rows"] if "requests_per_s" in r]
+    if api:
+        lines += ["", "| API, scale | requests/s | p50 ms | p90 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
+        lines += [f"| {_scale(r['scale'])} | {r['requests_per_s']:,} | {r['p50_ms']} | {r['p90_ms']} | "
+                  f"{r['p99_ms']} | {r['errors']} |" for r in api]
     for ratio in results["ratios"]:
         lines.append("")
-        scale = int(ratio["scale"]) if float(ratio["scale"]).is_integer() else ratio["scale"]
-        lines.append(f"Scale {scale}: ingest with every check runs at {ratio['vs_sqlite_shell']}x "
+        lines.append(f"Scale {_scale(ratio['scale'])}: ingest with every check runs at {ratio['vs_sqlite_shell']}x "
                      f"the speed of the sqlite3 shell's .import into the same schema and "
                      f"{ratio['vs_bare_executemany']}x that of a bare executemany load "
                      "(speed ratios, above 1 is faster).")

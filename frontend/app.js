@@ -3,7 +3,8 @@
  * Plain ES2017, no dependencies. Every node is built with createElement/textContent, so
  * nothing from the data is ever parsed as HTML. Each panel has one render function; a
  * panel whose data is missing or malformed shows why (and which command makes the file)
- * while the others still draw.
+ * while the others still draw. explore.js adds what needs serve_frontend.py's API, with
+ * the helpers this file hands it as window.ecomkit.
  */
 'use strict';
 
@@ -29,6 +30,8 @@
     month: new Intl.DateTimeFormat(LOCALE, {month: 'short', year: 'numeric', timeZone: 'UTC'}),
     monthShort: new Intl.DateTimeFormat(LOCALE, {month: 'short', timeZone: 'UTC'}),
     date: new Intl.DateTimeFormat(LOCALE, {day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC'}),
+    dateTime: new Intl.DateTimeFormat(LOCALE, {day: 'numeric', month: 'short', year: 'numeric',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC'}),
   };
   const DASH = '\u2013';
 
@@ -50,6 +53,14 @@
     const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(text));
     if (!match) return String(text);
     return formats.date.format(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  }
+
+  /** A recorded local time ('2024-01-05T10:22:01' or with a space) as written, in words. */
+  function dateTimeLabel(text) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/.exec(String(text));
+    if (!match) return dateLabel(text);
+    const [year, month, day, hour, minute] = match.slice(1).map(Number);
+    return formats.dateTime.format(Date.UTC(year, month - 1, day, hour, minute));
   }
 
   // ---- DOM helpers ---------------------------------------------------------------------
@@ -498,6 +509,60 @@
     return cell;
   }
 
+  // ---- anomaly detection ---------------------------------------------------------------
+
+  const PATTERN_NAMES = {
+    order_burst: 'Order burst', high_value: 'High value', payment_retry: 'Payment retries',
+    new_account_big_order: 'New account, big order', bulk_quantity: 'Bulk quantity',
+  };  // the rules of queries/anomalies.sql; another name is shown as written
+
+  function patternName(key) {
+    return PATTERN_NAMES[key] || String(key).replace(/_/g, ' ');
+  }
+
+  function renderAnomalies(report, body) {
+    const a = expectObject(report.anomalies, 'anomalies');
+    const byRule = expectObject(a.findings_by_rule, 'anomalies.findings_by_rule');
+    const byPattern = expectArray(a.by_pattern || [], 'anomalies.by_pattern');
+    const labelled = a.precision !== null && a.precision !== undefined;
+    const stats = [
+      ['flagged', 'Flagged orders', format('integer', a.flagged_orders), 'by at least one rule'],
+      ['planted', 'Planted orders', format('integer', a.labelled_orders), 'labelled by the generator'],
+      ['caught', 'Caught', format('integer', a.true_positives), 'planted and flagged'],
+      ['precision', 'Precision', format('percent', a.precision), 'flagged orders that were planted'],
+      ['recall', 'Recall', format('percent', a.recall), 'planted orders that were flagged'],
+    ];
+    const cards = h('div', {className: 'stat-grid'}, stats.map(([id, label, value, note]) =>
+      h('div', {className: 'stat'}, [
+        h('p', {className: 'stat-label', text: label}),
+        h('p', {className: 'stat-value', id: `anomaly-${id}`, text: value}),
+        h('p', {className: 'stat-note', text: note})])));
+    const patterns = new Map(byPattern.map((p) => [p.pattern, p]));
+    const names = [...new Set([...patterns.keys(), ...Object.keys(byRule)])].sort();
+    const table = h('table', {id: 'anomaly-table', className: 'data-table'}, [
+      h('caption', {text: 'Per pattern: orders planted, planted orders found by any rule, and what each rule flags'}),
+      h('thead', {}, [h('tr', {}, ['Pattern', 'Planted', 'Found', 'Recall', 'Orders the rule flags'].map((t, i) =>
+        h('th', {scope: 'col', className: i ? 'num' : null, text: t})))]),
+      h('tbody', {}, names.map((name) => {
+        // With labels, a rule nothing was planted for has planted and found 0 (recall undefined).
+        const p = patterns.get(name) || (labelled ? {planted: 0, found: 0, recall: null} : {});
+        return h('tr', {dataset: {pattern: name}}, [
+          h('th', {scope: 'row'}, [patternName(name), ' ', h('code', {className: 'muted', text: name})]),
+          h('td', {className: 'num', text: format('integer', p.planted)}),
+          h('td', {className: 'num', text: format('integer', p.found)}),
+          h('td', {className: 'num', text: format('percent', p.recall)}),
+          h('td', {className: 'num', text: format('integer', byRule[name] === undefined ? 0 : byRule[name])}),
+        ]);
+      })),
+    ]);
+    const note = labelled ? null : h('p', {className: 'unavailable', id: 'anomaly-note'}, [
+      'Precision and recall need the generator\u2019s labels, and this dataset has none',
+      a.note ? ` (${a.note})` : '', '. The rules still flag orders; ', code('python project/run_all.py'),
+      ' generates a dataset with labels.']);
+    body.replaceChildren();
+    append(body, [cards, note, h('div', {className: 'table-scroll'}, [table])]);
+  }
+
   // ---- integrity -----------------------------------------------------------------------
 
   function renderIntegrity(report, body) {
@@ -566,6 +631,7 @@
     {source: 'report', name: 'payment methods chart', body: 'payments-body', render: renderPayments, resize: true},
     {source: 'report', name: 'category chart', body: 'categories-body', render: renderCategories, resize: true},
     {source: 'cohorts', name: 'cohort table', body: 'cohorts-body', render: renderCohorts},
+    {source: 'report', name: 'anomaly panel', body: 'anomalies-body', render: renderAnomalies},
     {source: 'report', name: 'integrity panel', body: 'integrity-body', render: renderIntegrity},
   ];
 
@@ -621,6 +687,9 @@
     watchWidth(PANELS, loaded, []);
     document.body.dataset.state = problems.length ? 'partial' : 'ready';
   }
+
+  // What explore.js builds on: the same helpers, so both parts look and format alike.
+  window.ecomkit = Object.freeze({h, append, code, format, dateLabel, dateTimeLabel, DASH, LOCALE});
 
   main().catch((err) => {
     // Last resort: the panels guard themselves, so this is a bug in the page itself.

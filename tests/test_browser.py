@@ -2,7 +2,9 @@
 
 Each run loads the page with a virtual-time budget, dumps the DOM after the scripts
 have run and captures the browser console; an uncaught error or a Content Security
-Policy refusal fails the test. Skipped when no Chromium is installed, unless
+Policy refusal fails the test. The Explore section reads the API of the same server
+over the small dataset; with no server or no database it must say so and the rest of
+the page must still draw. Skipped when no Chromium is installed, unless
 ECOMKIT_REQUIRE_BROWSER=1 (as in CI), which makes a missing browser a failure.
 """
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import struct
 import subprocess
 import tempfile
@@ -56,6 +59,60 @@ SORT_PROBE = """
   out.textContent = JSON.stringify(record);
   document.body.appendChild(out);
 }(100));
+"""
+
+# Injected the same way: drive the Explore section step by step, each step waiting for the
+# section to finish the API request it caused, and record what it shows after each.
+EXPLORE_PROBE = """
+'use strict';
+(function () {
+  const section = () => document.getElementById('explore');
+  const record = {steps: []};
+  const cells = (selector) => [...document.querySelectorAll(selector)];
+  function snapshot(name) {
+    const s = section();
+    record.steps.push({name, resource: s.dataset.resource, state: s.dataset.state,
+      range: document.getElementById('explore-range').textContent, total: Number(s.dataset.total),
+      rows: cells('#explore-table tbody tr').map((tr) => Number(tr.dataset.id)),
+      sort: cells('#explore-table thead th').map((th) => [th.dataset.column, th.getAttribute('aria-sort')]),
+      detail: s.dataset.detail || '', items: cells('#explore-items tbody tr').length,
+      payments: cells('#explore-payments tbody tr').length,
+      user: (document.getElementById('explore-filter-user_id') || {}).value || ''});
+  }
+  function finish() {
+    const out = document.createElement('pre');
+    out.id = 'explore-probe';
+    out.textContent = JSON.stringify(record);
+    document.body.appendChild(out);
+  }
+  const click = (selector) => () => document.querySelector(selector).click();
+  const steps = [
+    ['initial', () => {}],
+    ['next', click('#explore-next')],
+    ['filtered', () => {
+      document.getElementById('explore-filter-status').value = 'delivered';
+      document.getElementById('explore-apply').click();
+    }],
+    ['sorted', click('#explore-table thead th[data-column="total_amount"] button')],
+    ['detail', click('#explore-table tbody .link-button')],
+    ['users', click('#explore-tab-users')],
+    ['user-orders', click('#explore-table tbody tr[data-id="USER"] .link-button')],
+  ];
+  function step(i, loads, tries) {
+    const s = section();
+    const done = s && Number(s.dataset.loads || 0) >= loads && s.dataset.state !== 'loading';
+    if (!done) {
+      if (tries > 0) setTimeout(step, 25, i, loads, tries - 1);
+      else { record.timeout = steps[i][0]; finish(); }
+      return;
+    }
+    snapshot(steps[i][0]);
+    if (i + 1 === steps.length) { finish(); return; }
+    steps[i + 1][1]();
+    step(i + 1, loads + 1, 200);
+  }
+  step(0, 1, 200);
+}());
 """
 
 
@@ -150,9 +207,13 @@ def calendar_months(first: str, last: str) -> list[str]:
     return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(start, end + 1)]
 
 
-def publish_small_dataset(root: Path, work: Path) -> None:
-    """Generate, load and report a small dataset, writing the two JSON artifacts into ``root``."""
-    data_dir, db_path = helpers.small_database(work)
+def publish_small_dataset(root: Path, work: Path, seed: int = 7,
+                          scale: float = 0.05) -> tuple[Path, Path]:
+    """Generate, load and report a small dataset, writing the two JSON artifacts into ``root``.
+
+    Returns (data_dir, db_path), for the server's API.
+    """
+    data_dir, db_path = helpers.small_database(work, seed, scale)
     (root / "report.json").write_text(to_json(build_report(db_path, data_dir, SCHEMA_PATH)),
                                       encoding="utf-8")
     conn = connect_readonly(db_path)
@@ -160,6 +221,7 @@ def publish_small_dataset(root: Path, work: Path) -> None:
         export(run(conn, load_query(CLV_QUERY)), root, "query_result")
     finally:
         conn.close()
+    return data_dir, db_path
 
 
 class BrowserCase(unittest.TestCase):
@@ -176,9 +238,9 @@ class BrowserCase(unittest.TestCase):
         cls.addClassCleanup(shutil.rmtree, cls.work, ignore_errors=True)
 
     @classmethod
-    def serve(cls, root: Path) -> str:
+    def serve(cls, root: Path, **options) -> str:
         """Start a quiet server for ``root`` in a thread; return the dashboard URL."""
-        server = serve_frontend.make_server("127.0.0.1", 0, root=root, quiet=True)
+        server = serve_frontend.make_server("127.0.0.1", 0, root=root, quiet=True, **options)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                   daemon=True)
         thread.start()
@@ -223,6 +285,16 @@ class BrowserCase(unittest.TestCase):
         self.assert_no_script_errors(console)
         return parse(out)
 
+    def with_probe(self, root: Path, name: str, script: str) -> Path:
+        """A copy of ``root`` whose page also loads ``script`` (never written into frontend/)."""
+        copy = self.work / name
+        shutil.copytree(root, copy)
+        index = copy / "frontend" / "index.html"
+        index.write_text(index.read_text(encoding="utf-8").replace(
+            "</body>", '<script src="probe.js" defer></script></body>'), encoding="utf-8")
+        (copy / "frontend" / "probe.js").write_text(script, encoding="utf-8")
+        return copy
+
 
 class DashboardTest(BrowserCase):
     """The dashboard drawn from a real (small) generated dataset."""
@@ -231,10 +303,18 @@ class DashboardTest(BrowserCase):
     def setUpClass(cls) -> None:
         super().setUpClass()
         cls.root = cls.site("full")
-        publish_small_dataset(cls.root, cls.work / "dataset")
+        # Seed 3 at scale 0.2 plants anomalies and flags more orders than it planted, so the
+        # anomaly panel shows a precision that is neither missing nor 100%.
+        cls.data_dir, cls.db_path = publish_small_dataset(cls.root, cls.work / "dataset", 3, 0.2)
         cls.report = json.loads((cls.root / "report.json").read_text(encoding="utf-8"))
         cls.cohorts = json.loads((cls.root / "query_result.json").read_text(encoding="utf-8"))
-        cls.url = cls.serve(cls.root)
+        cls.api = {"db_path": cls.db_path, "data_dir": cls.data_dir}
+        cls.url = cls.serve(cls.root, **cls.api)
+        cls.sql = sqlite3.connect(f"{cls.db_path.resolve().as_uri()}?mode=ro", uri=True)
+        cls.addClassCleanup(cls.sql.close)
+
+    def ids(self, sql: str, *args) -> list[int]:
+        return [row[0] for row in self.sql.execute(sql, args)]
 
     def test_every_panel_shows_the_data(self) -> None:
         page = self.render(self.url)
@@ -246,6 +326,9 @@ class DashboardTest(BrowserCase):
         self.check_charts(page)
         self.check_cohort_table(page)
         self.check_integrity(page)
+        self.check_anomalies(page)
+        self.check_explore(page)
+        self.check_links(page, profile=False)
 
     def check_header(self, page: Node) -> None:
         dataset = self.report["dataset"]
@@ -320,13 +403,94 @@ class DashboardTest(BrowserCase):
             self.assertIn(integer(table["csv_rows"]), tr.text)
             self.assertIn(integer(table["db_rows"]), tr.text)
 
-    def test_clicking_a_heading_sorts_the_cohorts(self) -> None:
-        root = self.work / "probe"
+    def check_anomalies(self, page: Node) -> None:
+        anomalies = self.report["anomalies"]
+        self.assertLess(anomalies["precision"], 1, "fixture: a dataset with labels and a false positive")
+        self.assertEqual(page.by_id("anomaly-precision").text, percent(anomalies["precision"]))
+        self.assertEqual(page.by_id("anomaly-recall").text, percent(anomalies["recall"]))
+        self.assertEqual(page.by_id("anomaly-flagged").text, integer(anomalies["flagged_orders"]))
+        rows = {tr.attrs["data-pattern"]: tr for tr in page.by_id("anomaly-table").find_all("tr")
+                if "data-pattern" in tr.attrs}
+        self.assertEqual(set(rows), {p["pattern"] for p in anomalies["by_pattern"]}
+                         | set(anomalies["findings_by_rule"]))
+        for pattern in anomalies["by_pattern"]:
+            cells = [c.text for c in rows[pattern["pattern"]].find_all("td")]
+            self.assertEqual(cells[:3], [integer(pattern["planted"]), integer(pattern["found"]),
+                                         percent(pattern["recall"])])
+        self.assertNotIn("hidden", page.by_id("anomalies").attrs)
+
+    def check_explore(self, page: Node) -> None:
+        section = page.by_id("explore")
+        self.assertEqual((section.attrs["data-state"], section.attrs["data-resource"]), ("ready", "orders"))
+        total = self.sql.execute("SELECT count(*) FROM orders").fetchone()[0]
+        self.assertEqual(page.by_id("explore-range").text, f"Rows 1{DASH}10 of {total:,}")
+        rows = page.by_id("explore-table").find_all("tbody")[0].find_all("tr")
+        self.assertEqual([int(tr.attrs["data-id"]) for tr in rows],
+                         self.ids("SELECT order_id FROM orders ORDER BY order_id LIMIT 10"))
+        amounts = self.sql.execute("SELECT total_amount FROM orders ORDER BY order_id LIMIT 10")
+        for tr, (amount,) in zip(rows, amounts):
+            cell = next(td for td in tr.find_all("td") if td.attrs.get("data-column") == "total_amount")
+            self.assertEqual(cell.text, money(amount))
+        self.assertIn("seed 3, scale 0.2", page.by_id("explore-meta").text)
+        options = [o.attrs["value"] for o in page.by_id("explore-filter-status").find_all("option")]
+        self.assertEqual(options, ["", "pending", "paid", "shipped", "delivered", "cancelled", "refunded"])
+
+    def check_links(self, page: Node, profile: bool) -> None:
+        self.assertNotIn("hidden", page.by_id("api-docs-link").attrs)
+        if profile:
+            self.assertEqual(page.by_id("profile-anchor").attrs["href"], "../docs/profile.html")
+        else:
+            self.assertIn("python project/profile_data.py", page.by_id("profile-missing").text)
+
+    def test_explore_pages_filters_sorts_and_opens_an_order(self) -> None:
+        user = self.ids("SELECT user_id FROM users WHERE user_id <= 10 AND user_id IN "
+                        "(SELECT user_id FROM orders) ORDER BY user_id DESC LIMIT 1")[0]
+        root = self.with_probe(self.root, "explore-probe", EXPLORE_PROBE.replace("USER", str(user)))
+        page = self.render(self.serve(root, **self.api))
+        record = json.loads(page.by_id("explore-probe").text)
+        self.assertNotIn("timeout", record, record)
+        steps = {step["name"]: step for step in record["steps"]}
+        self.assertEqual(list(steps), ["initial", "next", "filtered", "sorted", "detail", "users",
+                                       "user-orders"])
+        for step in record["steps"]:
+            self.assertEqual(step["state"], "ready", step["name"])
+        total = len(self.ids("SELECT order_id FROM orders"))
+        delivered = self.ids("SELECT order_id FROM orders WHERE status = 'delivered' ORDER BY order_id")
+        self.assertEqual(steps["initial"]["rows"],
+                         self.ids("SELECT order_id FROM orders ORDER BY 1 LIMIT 10"))
+        self.assertEqual(steps["next"]["rows"],
+                         self.ids("SELECT order_id FROM orders ORDER BY 1 LIMIT 10 OFFSET 10"))
+        self.assertEqual(steps["next"]["range"], f"Rows 11{DASH}20 of {total:,}")
+        self.assertEqual((steps["filtered"]["rows"], steps["filtered"]["total"]),
+                         (delivered[:10], len(delivered)))
+        by_total = self.ids("SELECT order_id FROM orders WHERE status = 'delivered' "
+                            "ORDER BY total_amount, order_id LIMIT 10")
+        self.assertEqual(steps["sorted"]["rows"], by_total)
+        self.assertIn(["total_amount", "ascending"], steps["sorted"]["sort"])
+        order = by_total[0]
+        self.assertEqual(steps["detail"]["detail"], str(order))
+        for table in ("items", "payments"):
+            count = len(self.ids(f"SELECT 1 FROM {'order_' if table == 'items' else ''}{table} "
+                                 f"WHERE order_id = ?", order))
+            self.assertEqual(steps["detail"][table], count, table)
+        self.assertEqual((steps["users"]["resource"], steps["users"]["rows"]),
+                         ("users", self.ids("SELECT user_id FROM users ORDER BY 1 LIMIT 10")))
+        self.assertIn(user, steps["users"]["rows"])
+        self.assertEqual((steps["user-orders"]["resource"], steps["user-orders"]["user"]),
+                         ("orders", str(user)))
+        self.assertEqual(steps["user-orders"]["rows"], self.ids(
+            "SELECT order_id FROM orders WHERE user_id = ? ORDER BY total_amount, order_id LIMIT 10", user))
+        self.assertTrue(steps["user-orders"]["rows"], "fixture: the user has orders")
+
+    def test_profile_link_when_the_profile_exists(self) -> None:
+        root = self.work / "with-profile"
         shutil.copytree(self.root, root)
-        index = root / "frontend" / "index.html"
-        index.write_text(index.read_text(encoding="utf-8").replace(
-            "</body>", '<script src="probe.js" defer></script></body>'), encoding="utf-8")
-        (root / "frontend" / "probe.js").write_text(SORT_PROBE, encoding="utf-8")
+        (root / "docs").mkdir()
+        (root / "docs" / "profile.html").write_text("<!doctype html><title>profile</title>", encoding="utf-8")
+        self.check_links(self.render(self.serve(root, **self.api)), profile=True)
+
+    def test_clicking_a_heading_sorts_the_cohorts(self) -> None:
+        root = self.with_probe(self.root, "probe", SORT_PROBE)
         record = json.loads(self.render(self.serve(root)).by_id("sort-probe").text)
         rows = self.cohorts["rows"]
         columns = self.cohorts["columns"]
@@ -372,8 +536,41 @@ class MissingDataTest(BrowserCase):
                          "query_result.json was not found", "python project/run_query.py",
                          "python project/run_all.py"):
             self.assertIn(expected, text)
-        for panel in ("kpis-body", "monthly-body", "cohorts-body", "integrity-body"):
+        for panel in ("kpis-body", "monthly-body", "cohorts-body", "integrity-body", "anomalies-body"):
             self.assertIn("No data", page.by_id(panel).text, panel)
+        # No database behind the API (503): the Explore section says so and what to run.
+        self.assertEqual(page.by_id("explore").attrs["data-state"], "unavailable")
+        message = " ".join(page.by_id("explore-unavailable").text.split())
+        self.assertIn("The API has no database to read", message)
+        self.assertIn("python project/run_all.py", message)
+        self.assertNotIn("hidden", page.by_id("api-docs-link").attrs)  # the server is there
+
+    def test_opened_from_a_file_the_page_still_works_without_the_api(self) -> None:
+        root = self.site("from-file")
+        publish_small_dataset(root, self.work / "from-file-data")
+        url = (root / "frontend" / "index.html").resolve().as_uri()
+        page = self.render(url)
+        self.assertEqual(page.by_id("explore").attrs["data-state"], "unavailable")
+        message = " ".join(page.by_id("explore-unavailable").text.split())
+        self.assertIn("python serve_frontend.py", message)
+        self.assertIn("not reachable", message)
+        self.assertIn("hidden", page.by_id("api-docs-link").attrs)
+        self.assertIn("python project/profile_data.py", page.by_id("profile-missing").text)
+
+    def test_anomalies_without_labels_show_no_precision(self) -> None:
+        root = self.site("unlabelled")
+        publish_small_dataset(root, self.work / "unlabelled-data")
+        report = json.loads((root / "report.json").read_text(encoding="utf-8"))
+        report["anomalies"].update(labelled_orders=None, true_positives=None, precision=None, recall=None,
+                                   by_pattern=[], note="no labels/anomalies.csv in the data directory")
+        (root / "report.json").write_text(json.dumps(report), encoding="utf-8")
+        page = self.render(self.serve(root))
+        self.assertEqual(page.by_id("anomaly-precision").text, DASH)
+        self.assertEqual(page.by_id("anomaly-recall").text, DASH)
+        self.assertIn("no labels/anomalies.csv", page.by_id("anomaly-note").text)
+        rows = page.by_id("anomaly-table").find_all("tbody")[0].find_all("tr")
+        self.assertEqual(len(rows), len(report["anomalies"]["findings_by_rule"]))
+        self.assertEqual(page.find_all("body")[0].attrs.get("data-state"), "ready")
 
     def test_malformed_files_leave_the_other_panels_working(self) -> None:
         root = self.site("malformed")

@@ -2,7 +2,8 @@
 
 The server runs for real on an ephemeral port, in a thread, against a temporary copy
 of the repository holding fake artifacts, a fake database and CSV, and a secret file
-beside the copy that no request may reach.
+beside the copy that no request may reach. The API itself is tested in test_api.py;
+here only how the server routes to it, and that a fake database is a 503, never a leak.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import shutil
 import signal
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -30,11 +32,14 @@ from urllib.parse import quote
 
 import helpers
 import serve_frontend
+from api.params import Param
+from api.routes import Route
 
 SECRET = "TOP-SECRET-MARKER"
 REPORT = {"report": "fake", "kpis": {"revenue": 12.5}}
 QUERY_RESULT = {"query": "cohort_clv", "columns": ["cohort_month"], "rows": [{"cohort_month": "2024-01"}]}
 TIMEOUT = 10
+JSON = "application/json; charset=utf-8"   # what the server writes itself; files keep their own
 
 
 def make_site(directory: Path) -> Path:
@@ -99,7 +104,7 @@ class ServerCase(unittest.TestCase):
         self.assertIn(response.status, statuses, f"{path} -> {response.status}")
         self.assertNotIn(SECRET.encode(), body, path)
         self.assertNotIn(b"root:", body, path)
-        self.assertEqual(response.getheader("Content-Type"), "application/json", path)
+        self.assertEqual(response.getheader("Content-Type"), JSON, path)
         self.assertIn("error", json.loads(body), path)
 
 
@@ -153,19 +158,49 @@ class RoutingTest(ServerCase):
         self.assertEqual(response.status, 404)
         self.assertEqual(json.loads(body)["error"]["code"], "not_found")
 
-    def test_api_answers_json_404_until_routes_exist(self) -> None:
-        for path in ("/api", "/api/", "/api/v1/cohorts"):
+    def test_unknown_api_paths_are_json_404(self) -> None:
+        for path in ("/api", "/api/", "/api/v1/cohorts", "/api/users/1/x"):
             response, body = self.request(path)
             self.assertEqual(response.status, 404, path)
-            self.assertEqual(response.getheader("Content-Type"), "application/json")
+            self.assertEqual(response.getheader("Content-Type"), JSON)
             error = json.loads(body)["error"]
             self.assertEqual(error["code"], "not_found")
             self.assertIn("API", error["message"])
 
     def test_api_dispatches_through_the_route_table(self) -> None:
-        with mock.patch.dict(serve_frontend.API_ROUTES, {"/api/ping": lambda handler: {"pong": True}}):
-            response, body = self.request("/api/ping")
-        self.assertEqual((response.status, json.loads(body)), (200, {"pong": True}))
+        ping = Route("/api/ping/{n}", "ping", lambda call: {"pong": call.params["n"]}, "Ping", "service",
+                     (Param("n", "integer", "a number", location="path"),),
+                     database=False, etag="body")
+        with mock.patch.dict(serve_frontend.API_ROUTES, {ping.path: ping}):
+            response, body = self.request("/api/ping/3")
+            self.assertEqual((response.status, json.loads(body)), (200, {"pong": 3}))
+            self.assertEqual(response.getheader("Content-Type"), JSON)
+            self.assertEqual(self.request("/api/ping/x")[0].status, 400)
+        self.assertEqual(self.request("/api/ping/3")[0].status, 404)
+
+    def test_a_file_that_is_not_a_database_is_a_503_not_a_leak(self) -> None:
+        for path in ("/api/health", "/api/users", "/api/users/1"):
+            response, body = self.request(path)
+            self.assertEqual(response.status, 503, path)
+            self.assertEqual(json.loads(body)["error"]["code"], "database_unavailable")
+            self.assertIn("db/ecommerce.db", json.loads(body)["error"]["message"])
+            self.assertNotIn(SECRET.encode(), body)
+        self.assertEqual(self.request("/api/openapi.json")[0].status, 200)
+
+    def test_the_data_profile_is_published_with_its_own_policy(self) -> None:
+        self.assert_not_served("/docs/profile.html", (404,))  # not generated in this copy
+        profile = self.root / "docs" / "profile.html"
+        profile.write_text("<!doctype html><style>p{}</style><p style=\"x\">profile", encoding="utf-8")
+        self.addCleanup(profile.unlink)
+        response, body = self.request("/docs/profile.html")
+        self.assertEqual((response.status, body), (200, profile.read_bytes()))
+        self.assertEqual(response.getheader("Cache-Control"), "no-cache")
+        csp = response.getheader("Content-Security-Policy")
+        self.assertIn("style-src 'unsafe-inline'", csp)
+        self.assertIn("default-src 'none'", csp)          # so no script of any origin runs
+        self.assertNotIn("script-src", csp)
+        self.assert_not_served("/docs/profile.json", (404,))
+        self.assert_not_served("/docs/data_dictionary.md", (404,))
 
     def test_allow_list_is_the_only_gate(self) -> None:
         (self.root / "results").mkdir(exist_ok=True)
@@ -315,6 +350,101 @@ class ConcurrencyTest(ServerCase):
         self.assertLess(statistics.median(times), 0.02, times)
 
 
+class RequestLimitsTest(ServerCase):
+    """Issue 8: oversized heads get a JSON 4xx, slow or vanishing clients hold up no one."""
+
+    def exchange(self, data: bytes) -> tuple[int, dict]:
+        """Send raw bytes, read the reply until the server closes: (status, JSON body)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT) as sock:
+            sock.sendall(data)
+            reply = read_all(sock)
+        head, _, body = reply.partition(b"\r\n\r\n")
+        self.assertIn(b"Content-Type: " + JSON.encode(), head)
+        self.assertIn(b"Connection: close", head)
+        return int(head.split(b" ", 2)[1]), json.loads(body)
+
+    def assert_still_serving(self) -> None:
+        response, body = self.request("/report.json")
+        self.assertEqual((response.status, json.loads(body)), (200, REPORT))
+
+    def test_a_long_request_line_is_414(self) -> None:
+        for size in (serve_frontend.MAX_REQUEST_LINE + 1, 70 * 1024):
+            with self.subTest(size=size):
+                status, body = self.exchange(b"GET /" + b"a" * size + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertEqual((status, body["error"]["code"]), (414, "uri_too_long"))
+        self.assert_still_serving()
+
+    def test_large_or_many_headers_are_431(self) -> None:
+        line = serve_frontend.MAX_HEADER_LINE
+        cases = {
+            "one long header": [b"X-Long: " + b"a" * line],
+            "too many headers": [b"X-H%d: 1" % i for i in range(101)],
+            "too large in all": [b"X-H%d: " % i + b"a" * (line - 100) for i in range(5)],
+        }
+        for name, headers in cases.items():
+            with self.subTest(name):
+                status, body = self.exchange(b"GET /report.json HTTP/1.1\r\n"
+                                             + b"".join(h + b"\r\n" for h in headers) + b"\r\n")
+                self.assertEqual((status, body["error"]["code"]), (431, "headers_too_large"))
+                self.assertIn("header", body["error"]["message"])
+        self.assert_still_serving()
+
+    def test_heads_within_the_limits_are_served(self) -> None:
+        headers = {f"X-H{i}": "a" * 250 for i in range(90)}   # 90 headers, about 23 KiB
+        response, body = self.request("/report.json", headers=headers)
+        self.assertEqual((response.status, json.loads(body)), (200, REPORT))
+
+    def test_a_refused_request_with_a_body_still_gets_its_answer(self) -> None:
+        # The server reads no body: it answers, stops sending and drains, so closing does not
+        # reset the connection and destroy the answer before the client reads it.
+        body = b"x" * 200_000
+        with socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT) as sock:
+            sock.sendall(b"POST /api/users HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+                         % len(body) + body)
+            reply = read_all(sock)
+        self.assertTrue(reply.startswith(b"HTTP/1.1 405 "), reply[:100])
+        self.assert_still_serving()
+
+    def test_slow_clients_do_not_block_others(self) -> None:
+        slow = [socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT) for _ in range(20)]
+        try:
+            for sock in slow:
+                sock.sendall(b"GET /report.json HTTP/1.1\r\nHo")  # and the rest much later
+            started = time.perf_counter()
+            for _ in range(10):
+                self.assert_still_serving()
+            self.assertLess(time.perf_counter() - started, 2.0)
+            for sock in slow:
+                sock.sendall(b"st: localhost\r\nConnection: close\r\n\r\n")
+            for sock in slow:
+                self.assertTrue(read_all(sock).startswith(b"HTTP/1.1 200 "))
+        finally:
+            for sock in slow:
+                sock.close()
+
+    def test_200_connections_opened_and_dropped_leave_it_answering(self) -> None:
+        threads_before = threading.active_count()
+        socks = []
+        try:
+            for i in range(200):
+                sock = socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT)
+                socks.append(sock)
+                if i % 3 == 1:
+                    sock.sendall(b"GET /frontend/ HTTP/1.1\r\nHost: loc")
+                if i % 3 == 2:  # close with a reset instead of a FIN
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        finally:
+            for sock in socks:
+                sock.close()
+        started = time.perf_counter()
+        self.assert_still_serving()
+        self.assertLess(time.perf_counter() - started, 2.0)
+        deadline = time.monotonic() + 10
+        while threading.active_count() > threads_before + 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertLessEqual(threading.active_count(), threads_before + 2, "handler threads left behind")
+
+
 class TimeoutAndLoggingTest(unittest.TestCase):
 
     def setUp(self) -> None:
@@ -362,10 +492,10 @@ class CommandLineTest(unittest.TestCase):
         self.addCleanup(setattr, root_logger, "handlers", root_logger.handlers[:])
         self.addCleanup(root_logger.setLevel, root_logger.level)
 
-    def start_script(self) -> tuple[subprocess.Popen, int]:
+    def start_script(self, *args: str) -> tuple[subprocess.Popen, int]:
         """Run the copy's script from an unrelated directory: it must find its files by itself."""
         flags = subprocess.CREATE_NEW_PROCESS_GROUP if os.name == "nt" else 0
-        proc = subprocess.Popen([sys.executable, str(self.script), "--port", "0"], cwd=self.directory,
+        proc = subprocess.Popen([sys.executable, str(self.script), "--port", "0", *args], cwd=self.directory,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 creationflags=flags, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
         self.addCleanup(stop_process, proc)
@@ -393,6 +523,29 @@ class CommandLineTest(unittest.TestCase):
         conn.close()
         err = self.assert_clean_exit(proc, signal.SIGINT)
         self.assertIn('"GET /report.json HTTP/1.1" 200', err)  # the request log is on stderr
+
+    def test_db_and_data_dir_options_point_the_api_elsewhere(self) -> None:
+        data_dir, db_path = helpers.small_database(self.directory / "elsewhere")
+        proc, port = self.start_script("--db", str(db_path), "--data-dir", str(data_dir))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        self.addCleanup(conn.close)
+        conn.request("GET", "/api/health")
+        response = conn.getresponse()
+        health = json.loads(response.read())
+        self.assertEqual((response.status, health["status"]), (200, "ok"))
+        self.assertEqual((health["database"], health["data_dir"]), (str(db_path), str(data_dir)))
+        conn.request("GET", "/api/users/1")
+        self.assertEqual(conn.getresponse().status, 200)
+        self.assert_clean_exit(proc, signal.SIGINT)
+
+    def test_help_names_the_api_options_and_their_defaults(self) -> None:
+        stdout = io.StringIO()
+        with contextlib.redirect_stdout(stdout), self.assertRaises(SystemExit):
+            serve_frontend.main(["--help"])
+        text = " ".join(stdout.getvalue().split())
+        self.assertIn("--db DB", text)
+        self.assertIn("(default: db/ecommerce.db under --root)", text)
+        self.assertIn("(default: data/ under --root)", text)
 
     def test_sigterm_also_exits_0(self) -> None:
         proc, _ = self.start_script()

@@ -111,6 +111,9 @@ def to_json(value: Any, indent: int = 2) -> str:
     return _encode(value, indent, 0) + "\n"
 
 
+_SCALAR = json.JSONEncoder(ensure_ascii=False).encode  # built once: to_json runs per value
+
+
 def _encode(value: Any, indent: int, level: int) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -118,7 +121,7 @@ def _encode(value: Any, indent: int, level: int) -> str:
         if not value:
             return "{}"
         pad, inner = " " * (indent * level), " " * (indent * (level + 1))
-        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: "
+        items = [f"{inner}{_SCALAR(str(k))}: "
                  f"{_encode(v, indent, level + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if isinstance(value, (list, tuple)):
@@ -131,4 +134,4 @@ def _encode(value: Any, indent: int, level: int) -> str:
                                   for v in value) + "\n" + pad + "]"
     if isinstance(value, float) and value != value:  # NaN is not JSON
         raise ValueError("NaN cannot be written as JSON")
-    return json.dumps(value, ensure_ascii=False)
+    return _SCALAR(value)

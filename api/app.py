@@ -1,0 +1,153 @@
+"""The API as a function of a request: route, parameters, ETag, handler, encoded body.
+
+``Api.respond`` knows nothing of sockets: the server passes the decoded path, the raw
+query string, the If-None-Match header and the connection's ``Session``, and sends the
+``Response`` back. Failures are ``RequestError``s, which the server turns into JSON.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from api.dataset import Database, Snapshot
+from api.errors import RequestError, bad_parameter, not_found
+from api.handlers import Call
+from api.params import MAX_QUERY_FIELDS, parse_query
+from api.routes import ROUTES, Route, match
+from api.tables import SCHEMA
+from utils.fileio import to_json
+
+
+@dataclass(frozen=True)
+class Response:
+    status: HTTPStatus
+    body: bytes                 # empty for 304
+    media_type: str
+    headers: dict[str, str]
+
+
+class Session:
+    """What one HTTP connection keeps between its requests: its own read-only snapshot."""
+
+    def __init__(self) -> None:
+        self.snapshot: Snapshot | None = None
+
+    def close(self) -> None:
+        if self.snapshot is not None:
+            self.snapshot.close()
+            self.snapshot = None
+
+
+class BodyCache:
+    """Response bodies by ETag, least recently used first out, bounded in bytes.
+
+    An ETag names the dataset (submission_meta's hashes) and the request target, so a
+    cached body is right for as long as its ETag is; a new database makes new ETags.
+    """
+
+    def __init__(self, max_bytes: int = 16 * 1024 * 1024) -> None:
+        self.max_bytes, self.size = max_bytes, 0
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(etag)
+            if body is not None:
+                self._bodies.move_to_end(etag)
+            return body
+
+    def put(self, etag: str, body: bytes) -> None:
+        if len(body) > self.max_bytes // 4:
+            return
+        with self._lock:
+            if etag in self._bodies:
+                return
+            self._bodies[etag] = body
+            self.size += len(body)
+            while self.size > self.max_bytes:
+                _, old = self._bodies.popitem(last=False)
+                self.size -= len(old)
+
+
+class Api:
+    def __init__(self, db_path: Path, data_dir: Path, root: Path,
+                 routes: dict[str, Route] | None = None) -> None:
+        self.database = Database(db_path, data_dir, root, SCHEMA)
+        self.routes = ROUTES if routes is None else routes
+        self.cache = BodyCache()
+
+    def respond(self, path: str, query: str, if_none_match: str | None,
+                session: Session) -> Response:
+        found = match(path, self.routes)
+        if found is None:
+            raise not_found(f"no API endpoint at {path[:200]}; see /api/docs")
+        route, path_values = found
+        pairs = _pairs(query)
+        params = {p.name: p.parse(path_values[p.name]) for p in route.params if p.location == "path"}
+        params.update(parse_query([p for p in route.params if p.location == "query"], pairs, path))
+        if route.database:
+            try:
+                session.snapshot = self.database.snapshot(session.snapshot)
+            except RequestError:
+                session.snapshot = None
+                raise
+        headers = {"Cache-Control": route.cache}
+        etag = None
+        if route.etag == "dataset":
+            assert session.snapshot is not None
+            etag = _etag(session.snapshot.fingerprint, path, query)
+            if _matches(if_none_match, etag):
+                return _not_modified(route, headers, etag)
+            cached = self.cache.get(etag) if route.cached else None
+            if cached is not None:
+                return Response(HTTPStatus.OK, cached, route.media_type, {**headers, "ETag": etag})
+        value = route.handler(Call(params, session.snapshot if route.database else None,
+                                   self.database, path, tuple(pairs), self.routes))
+        body = _encode(value)
+        if route.cached and etag is not None:
+            self.cache.put(etag, body)
+        if route.etag == "body":
+            etag = _etag(hashlib.sha256(body).hexdigest())
+            if _matches(if_none_match, etag):
+                return _not_modified(route, headers, etag)
+        if etag is not None:
+            headers["ETag"] = etag
+        return Response(HTTPStatus.OK, body, route.media_type, headers)
+
+
+def _pairs(query: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(query, keep_blank_values=True, errors="strict",
+                         max_num_fields=MAX_QUERY_FIELDS)
+    except UnicodeDecodeError:
+        raise bad_parameter("the query string is not valid UTF-8 once percent-decoded") from None
+    except ValueError:
+        raise bad_parameter(f"the query string has more than {MAX_QUERY_FIELDS} parameters") from None
+
+
+def _encode(value: Any) -> bytes:
+    """Text as it is (the docs page); anything else as JSON with exact Decimals."""
+    return (value if isinstance(value, str) else to_json(value)).encode("utf-8")
+
+
+def _etag(*parts: str) -> str:
+    return '"' + hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match's weak comparison: any listed tag, with or without W/, or *."""
+    if not if_none_match:
+        return False
+    tags = [t.strip() for t in if_none_match.split(",")]
+    return "*" in tags or any((t[2:] if t.startswith("W/") else t) == etag for t in tags)
+
+
+def _not_modified(route: Route, headers: dict[str, str], etag: str) -> Response:
+    return Response(HTTPStatus.NOT_MODIFIED, b"", route.media_type, {**headers, "ETag": etag})

@@ -1,0 +1,154 @@
+"""The database behind the API: read-only connections, the dataset's identity and health.
+
+Each HTTP connection holds one ``Snapshot``: a read-only connection (``mode=ro``,
+``query_only``) plus what submission_meta says about the data. Before every request
+the file is stat'ed; when ``run_all.py`` has replaced it, the snapshot is reopened,
+so the API never keeps serving a deleted file. The fingerprint (a hash of
+submission_meta, which records every CSV's SHA-256) is what the ETags derive from.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from api.errors import unavailable
+from db.schema import Schema, quote
+from queries.run_query import connect_readonly
+from utils.cli import relative
+from utils.config import META_TABLE
+from utils.errors import KitError
+from utils.fileio import sha256_file
+
+API_VERSION = "1.0.0"   # part of every ETag: a change in the response shapes invalidates them
+REBUILD = "python project/run_all.py"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass
+class Snapshot:
+    """One read-only connection to one version of the database file."""
+
+    conn: sqlite3.Connection
+    identity: tuple[int, int, int]
+    fingerprint: str
+    files: dict[str, dict[str, Any]]     # CSV file name -> sha256 and rows recorded at ingest
+    settings: dict[str, str]             # the 'run' rows: seed, scale, generator, ...
+    _counts: dict[str, int] | None = field(default=None, repr=False)
+
+    def row_counts(self, schema: Schema) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = {t.name: self.conn.execute(f"SELECT count(*) FROM {quote(t.name)}")
+                            .fetchone()[0] for t in schema.data_tables}
+        return self._counts
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class Database:
+    """Where the database and the CSVs it was loaded from live; opens snapshots of it."""
+
+    def __init__(self, path: Path, data_dir: Path, root: Path, schema: Schema) -> None:
+        self.path, self.data_dir, self.root, self.schema = Path(path), Path(data_dir), root, schema
+        self._hashes: dict[Path, tuple[tuple[int, int, int], str]] = {}
+        self._lock = threading.Lock()
+
+    def shown(self, path: Path) -> str:
+        """A path as the API reports it: relative to the repository root when inside it."""
+        return relative(path, self.root)
+
+    def snapshot(self, previous: Snapshot | None) -> Snapshot:
+        """``previous`` if the file is unchanged, else a fresh snapshot; 503 without a database."""
+        try:
+            stat = os.stat(self.path)
+            identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            identity = None
+        if previous is not None and previous.identity == identity:
+            return previous
+        if previous is not None:
+            previous.close()
+        if identity is None:
+            raise unavailable("no_database", f"there is no database at {self.shown(self.path)} "
+                                             f"yet; create it with {REBUILD}")
+        return self._open(identity)
+
+    def _open(self, identity: tuple[int, int, int]) -> Snapshot:
+        shown = self.shown(self.path)
+        try:
+            with open(self.path, "rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise unavailable("database_unavailable", f"cannot read {shown}: {exc.strerror}; "
+                                                      f"rebuild it with {REBUILD}") from None
+        if header != SQLITE_HEADER:  # checked first: a failed open would leave a connection behind
+            raise unavailable("database_unavailable", f"{shown} is not an SQLite database; "
+                                                      f"rebuild it with {REBUILD}")
+        try:
+            conn = connect_readonly(self.path)
+        except KitError as exc:
+            reason = str(exc).replace(str(self.path), shown)  # the API names paths relatively
+            raise unavailable("database_unavailable", f"{reason}; rebuild it with {REBUILD}") from None
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            self._check_tables(conn, shown)
+            rows = conn.execute(f"SELECT kind, file_name, sha256, row_count, key, value "
+                                f"FROM {quote(META_TABLE)} ORDER BY meta_id").fetchall()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise unavailable("database_unavailable",
+                              f"{shown} is not a readable ecommerce-kit database ({exc}); "
+                              f"rebuild it with {REBUILD}") from None
+        except BaseException:
+            conn.close()
+            raise
+        fingerprint = hashlib.sha256(json.dumps([API_VERSION, rows]).encode()).hexdigest()
+        files = {r[1]: {"sha256": r[2], "rows": r[3]} for r in rows if r[0] == "file"}
+        settings = {r[4]: r[5] for r in rows if r[0] == "run"}
+        return Snapshot(conn, identity, fingerprint, files, settings)
+
+    def _check_tables(self, conn: sqlite3.Connection, shown: str) -> None:
+        """The API builds SQL from db/schema.sql: an older database must be a 503, not a 500."""
+        for table in self.schema.tables.values():
+            columns = tuple(r[1] for r in conn.execute(f"PRAGMA table_info({quote(table.name)})"))
+            if columns != table.column_names:
+                raise unavailable("database_mismatch",
+                                  f"table {table.name} of {shown} does not match "
+                                  f"{self.shown(self.schema.path)}; rebuild it with {REBUILD}")
+
+    def csv_differences(self, files: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
+        """The CSVs in the data directory that differ from submission_meta; None without one."""
+        if not self.data_dir.is_dir():
+            return None
+        differ = []
+        for name, recorded in files.items():
+            actual = self._sha256(self.data_dir / name)
+            if actual != recorded["sha256"]:
+                differ.append({"file": name, "problem": "missing" if actual is None else "changed",
+                               "recorded_sha256": recorded["sha256"], "sha256": actual})
+        return differ
+
+    def _sha256(self, path: Path) -> str | None:
+        """A file's SHA-256, hashed again only when its size, time or inode changed."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        with self._lock:
+            cached = self._hashes.get(path)
+        if cached is not None and cached[0] == identity:
+            return cached[1]
+        try:
+            digest = sha256_file(path)
+        except OSError:
+            return None
+        with self._lock:
+            self._hashes[path] = (identity, digest)
+        return digest

@@ -1,0 +1,135 @@
+"""What each endpoint answers: functions of a ``Call`` returning a JSON-ready value.
+
+Lists and details are built from the schema (``api.tables``); analytics run the named
+queries of queries/ through the same runner as the report, so no SQL is written twice.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+from api.dataset import REBUILD, Database, Snapshot
+from api.errors import bad_parameter, not_found
+from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
+from queries.run_query import Query, load_query, run
+
+DATASET_KEYS = ("generator", "generator_version", "seed", "scale", "window_start", "window_end")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request as a handler sees it: parsed parameters and the database snapshot."""
+
+    params: dict[str, Any]
+    snapshot: Snapshot | None
+    database: Database
+    path: str                                  # decoded path, e.g. /api/users
+    query: tuple[tuple[str, str], ...]         # the query parameters as given, in order
+    routes: dict[str, Any]                     # the table dispatched on, for the API's own docs
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        assert self.snapshot is not None, "route declared database=False"
+        return self.snapshot.conn
+
+
+Handler = Callable[[Call], Any]
+
+
+def health(call: Call) -> dict[str, Any]:
+    """Database identity and row counts, and whether data/ still holds the CSVs it was loaded from."""
+    snapshot, database = call.snapshot, call.database
+    assert snapshot is not None
+    differ = database.csv_differences(snapshot.files)
+    result: dict[str, Any] = {
+        "status": "degraded" if differ else "ok",
+        "database": database.shown(database.path),
+        "data_dir": database.shown(database.data_dir),
+        "dataset": {key: _number(snapshot.settings.get(key)) for key in DATASET_KEYS},
+        "row_counts": snapshot.row_counts(SCHEMA),
+        "files": [{"file": name, "rows": meta["rows"], "sha256": meta["sha256"]}
+                  for name, meta in snapshot.files.items()],
+        "csv_matches_meta": None if differ is None else not differ,
+        "csv_differences": differ or [],
+    }
+    if differ is None:
+        result["message"] = (f"no data directory at {result['data_dir']}: the CSVs cannot be "
+                             f"compared with the database")
+    elif differ:
+        names = ", ".join(d["file"] for d in differ)
+        result["message"] = (f"{names} in {result['data_dir']} differ from the files the database "
+                             f"was loaded from; the API serves the database as loaded. "
+                             f"Rebuild with {REBUILD}")
+    return result
+
+
+def _number(text: str | None) -> Any:
+    """seed and scale as numbers, as report.json has them; anything else as recorded."""
+    try:
+        value = float(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return text
+    return int(value) if value.is_integer() else value
+
+
+def page(call: Call, items: list[dict[str, Any]], total: int) -> dict[str, Any]:
+    """A page of a list, with the link to the next one (the same query, offset moved on)."""
+    limit, offset = call.params["limit"], call.params["offset"]
+    following = None
+    if offset + limit < total:
+        pairs = [(k, v) for k, v in call.query if k != "offset"] + [("offset", str(offset + limit))]
+        following = f"{call.path}?{urlencode(pairs)}"
+    return {"items": items, "total": total, "limit": limit, "offset": offset, "next": following}
+
+
+def list_handler(resource: Resource) -> Handler:
+    def handle(call: Call) -> dict[str, Any]:
+        return page(call, *list_rows(call.conn, resource, call.params))
+    handle.__doc__ = f"A page of {resource.name}."
+    return handle
+
+
+def detail_handler(resource: Resource) -> Handler:
+    def handle(call: Call) -> dict[str, Any]:
+        key = call.params["id"]
+        row = get_row(call.conn, resource, key)
+        if row is None:
+            raise not_found(f"there is no {resource.noun} with {resource.key} {key}")
+        return row
+    handle.__doc__ = f"One {resource.noun}."
+    return handle
+
+
+def user_orders(call: Call) -> dict[str, Any]:
+    users, orders = RESOURCES["users"], RESOURCES["orders"]
+    key = call.params["id"]
+    if not exists(call.conn, users, key):
+        raise not_found(f"there is no user with user_id {key}")
+    return page(call, *list_rows(call.conn, orders, {**call.params, "user_id": key}))
+
+
+def query_handler(query: Query, check: Callable[[dict[str, Any]], None] | None = None) -> Handler:
+    """Run a named query with the request's values for the parameters it declares."""
+    def handle(call: Call) -> dict[str, Any]:
+        if check is not None:
+            check(call.params)
+        return run(call.conn, query, {p.name: call.params[p.name] for p in query.params}).as_json()
+    handle.__doc__ = query.question
+    return handle
+
+
+def dates_in_order(params: dict[str, Any]) -> None:
+    start, end = params["from"], params["to"]
+    if start is not None and end is not None and start > end:
+        raise bad_parameter(f"parameter from ({start}) is after parameter to ({end})")
+
+
+KPIS: Query = load_query("kpis")
+STATUS_COUNTS: Query = load_query("order_status_counts")
+
+
+def order_summary(call: Call) -> dict[str, Any]:
+    """The headline figures (queries/kpis.sql) and the orders in each state."""
+    return {**run(call.conn, KPIS).rows[0], "by_status": run(call.conn, STATUS_COUNTS).rows}

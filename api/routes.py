@@ -1,0 +1,205 @@
+"""The route table: what the server dispatches on, what /api/openapi.json and /api/docs describe.
+
+A path is matched segment by segment; ``{name}`` matches one segment, which the route's
+path parameter of that name then parses (so ``/api/users/abc`` is a 400 naming ``id``).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from api import handlers, openapi
+from api.handlers import Handler
+from api.params import Param
+from api.tables import MAX_LIMIT, RESOURCES, SCHEMA, Resource, component_name, row_schema
+from queries.run_query import Query, load_query
+from utils.config import CLV_QUERY
+
+JSON = "application/json; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    name: str                               # operationId
+    handler: Handler
+    summary: str
+    tag: str
+    params: tuple[Param, ...] = ()
+    response: dict[str, Any] = field(default_factory=dict)   # JSON Schema of the 200 body
+    schemas: dict[str, Any] = field(default_factory=dict)    # components the response refers to
+    example: str = ""                       # query string of the documented example
+    description: str = ""
+    database: bool = True                   # needs the database: 503 without one
+    etag: str = "dataset"                   # dataset: from the data and the target; body; none
+    cached: bool = False                    # keep the body by ETag (aggregates over a whole table)
+    cache: str = "no-cache"
+    media_type: str = JSON
+
+
+def _id(resource: Resource) -> Param:
+    return Param("id", "integer", f"{resource.key} of the {resource.noun}", example="1",
+                 location="path")
+
+
+def _components(*tables: str) -> dict[str, Any]:
+    return {component_name(t): row_schema(SCHEMA.tables[t]) for t in tables}
+
+
+def _list_route(resource: Resource, example: str) -> Route:
+    item = component_name(resource.name)
+    return Route(f"/api/{resource.name}", f"list_{resource.name}", handlers.list_handler(resource),
+                 f"A page of {resource.name}, filtered and sorted", "tables",
+                 resource.list_params(), openapi.page_schema(openapi.ref(item)),
+                 _components(resource.name), example=example)
+
+
+def _detail_route(resource: Resource) -> Route:
+    return Route(f"/api/{resource.name}/{{id}}", f"get_{resource.noun.replace(' ', '_')}",
+                 handlers.detail_handler(resource), f"One {resource.noun} by {resource.key}",
+                 "tables", (_id(resource),), openapi.ref(component_name(resource.name)),
+                 _components(resource.name))
+
+
+def _order_detail_route(resource: Resource) -> Route:
+    """The order with its lines and payments (the resource's embeds)."""
+    item = {"allOf": [openapi.ref("OrderItem"), {"type": "object", "properties": {
+        "product_name": {"type": ["string", "null"], "description": "the product's name"}}}]}
+    detail = {"allOf": [openapi.ref("Order"), {
+        "type": "object", "required": ["items", "payments"],
+        "properties": {"items": {"type": "array", "items": item},
+                       "payments": {"type": "array", "items": openapi.ref("Payment")}}}]}
+    return dataclasses.replace(
+        _detail_route(resource), response=openapi.ref("OrderDetail"),
+        schemas={"OrderDetail": detail, **_components("orders", "order_items", "payments")},
+        description="The order with its lines (items, each with the product's name) and its "
+                    "payment attempts.")
+
+
+def _query_route(path: str, name: str, query: Query, summary: str,
+                 params: tuple[Param, ...] = (), example: str = "",
+                 check: Callable[[dict[str, Any]], None] | None = None) -> Route:
+    """An endpoint that runs one named query; its rows' schema comes from the query's header."""
+    handler = handlers.query_handler(query, check)
+    component, schema = openapi.query_component(query)
+    return Route(path, name, handler, summary, "analytics", params,
+                 openapi.query_result_schema(component, query), {component: schema},
+                 example=example, description=f"Runs queries/{query.path.name}: {query.question}",
+                 cached=True)
+
+
+def _default(query: Query, name: str) -> Any:
+    """A parameter's default as the query file's header declares it."""
+    return next(p.default for p in query.params if p.name == name)
+
+
+def _limit(query: Query, noun: str) -> Param:
+    return Param("limit", "integer", f"how many {noun}", _default(query, "limit"), minimum=1,
+                 maximum=MAX_LIMIT, example="5")
+
+
+def _health_schema() -> dict[str, Any]:
+    nullable_text = {"type": ["string", "null"]}
+    return {"type": "object", "required": ["status", "database", "csv_matches_meta"],
+            "properties": {
+                "status": {"enum": ["ok", "degraded"],
+                           "description": "degraded when a CSV differs from submission_meta"},
+                "database": {"type": "string"}, "data_dir": {"type": "string"},
+                "dataset": {"type": "object"},
+                "row_counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "files": {"type": "array", "items": {"type": "object", "properties": {
+                    "file": {"type": "string"}, "rows": {"type": "integer"},
+                    "sha256": {"type": "string"}}}},
+                "csv_matches_meta": {"type": ["boolean", "null"],
+                                     "description": "null when there is no data directory"},
+                "csv_differences": {"type": "array", "items": {"type": "object", "properties": {
+                    "file": {"type": "string"}, "problem": {"enum": ["missing", "changed"]},
+                    "recorded_sha256": {"type": "string"}, "sha256": nullable_text}}},
+                "message": {"type": "string"}}}
+
+
+def _build() -> dict[str, Route]:
+    r = RESOURCES
+    top_customers, top_products = load_query("top_customers"), load_query("top_products")
+    _, kpis_schema = openapi.query_component(handlers.KPIS)
+    status_name, status_schema = openapi.query_component(handlers.STATUS_COUNTS)
+    summary = {"type": "object", "required": [*handlers.KPIS.column_names, "by_status"],
+               "properties": {**kpis_schema["properties"], "by_status": {
+                   "type": "array", "items": openapi.ref(status_name)}}}
+    routes = [
+        Route("/api/health", "health", handlers.health, "Database identity, row counts and "
+              "whether the CSVs still match it", "service", response=_health_schema(),
+              etag="none", cache="no-store"),
+        _list_route(r["users"], "country=Germany&sort=-signup_date&limit=5"),
+        _list_route(r["products"], "q=lamp&sort=-price&limit=5"),
+        _list_route(r["orders"], "status=delivered&from=2024-01-01&to=2024-12-31&limit=5"),
+        _list_route(r["payments"], "method=card&status=failed&limit=5"),
+        _list_route(r["reviews"], "rating=5&sort=-review_date&limit=5"),
+        _list_route(r["categories"], "sort=name"),
+        _detail_route(r["users"]),
+        _detail_route(r["products"]),
+        _order_detail_route(r["orders"]),
+        Route("/api/users/{id}/orders", "list_user_orders", handlers.user_orders,
+              "A page of one user's orders", "tables",
+              (_id(r["users"]),) + r["orders"].list_params(without=("user_id",)),
+              openapi.page_schema(openapi.ref("Order")), _components("orders"),
+              example="sort=-order_date"),
+        Route("/api/orders/stats/summary", "order_summary", handlers.order_summary,
+              "Revenue, orders, customers, average order value and orders per status",
+              "analytics", response=summary, schemas={status_name: status_schema}, cached=True,
+              description="queries/kpis.sql's figures (revenue orders are paid, shipped or "
+                          "delivered) and queries/order_status_counts.sql's rows as by_status."),
+        _query_route("/api/analytics/revenue/daily", "revenue_daily", load_query("revenue_daily"),
+                     "Revenue per day", (
+                         Param("from", "date", "first day (inclusive)", example="2024-03-01"),
+                         Param("to", "date", "last day (inclusive)", example="2024-03-31")),
+                     example="from=2024-03-01&to=2024-03-31", check=handlers.dates_in_order),
+        _query_route("/api/analytics/revenue/monthly", "revenue_monthly",
+                     load_query("revenue_monthly"), "Revenue per month, running total and change"),
+        _query_route("/api/analytics/top-customers", "top_customers", top_customers,
+                     "The best customers by spend", (_limit(top_customers, "customers"),),
+                     example="limit=5"),
+        _query_route("/api/analytics/top-products", "top_products", top_products,
+                     "The best-selling products", (
+                         _limit(top_products, "products"),
+                         Param("by", "choice", "rank by revenue or by units sold",
+                               _default(top_products, "by"),
+                               choices=("revenue", "units"), example="units")),
+                     example="limit=5&by=units"),
+        _query_route("/api/analytics/cohort-clv", "cohort_clv", load_query(CLV_QUERY),
+                     "Customer lifetime value by signup cohort (the rows of query_result.json)"),
+        Route("/api/openapi.json", "openapi", lambda call: openapi.document(call.routes.values()),
+              "This API as an OpenAPI 3.1 document", "service",
+              response={"type": "object", "description": "OpenAPI 3.1"}, database=False,
+              etag="body"),
+        Route("/api/docs", "docs", lambda call: openapi.docs_page(call.routes.values()),
+              "This API as a page of endpoints with example links", "service",
+              response={"type": "string"}, database=False, etag="body", media_type=HTML),
+    ]
+    return {route.path: route for route in routes}
+
+
+ROUTES: dict[str, Route] = _build()
+
+
+def match(path: str, routes: dict[str, Any]) -> tuple[Any, dict[str, str]] | None:
+    """The route for a decoded path and its path parameters' text, or None."""
+    route = routes.get(path)
+    if route is not None:
+        return route, {}
+    segments = path.split("/")
+    for pattern, route in routes.items():
+        parts = pattern.split("/")
+        if len(parts) != len(segments) or "{" not in pattern:
+            continue
+        values = {}
+        for part, segment in zip(parts, segments):
+            if part.startswith("{") and part.endswith("}") and segment:
+                values[part[1:-1]] = segment
+            elif part != segment:
+                break
+        else:
+            return route, values
+    return None
