@@ -135,8 +135,8 @@ def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path) -> l
         add("sqlite3 shell .import", timed_shell(
             [shell, str(target)], runs, script, lambda: target.unlink() if target.exists() else None),
             rows)
-    add("end to end (run_all.py)", measure(
-        ["project/run_all.py", "--scale", scale, "--workers", str(max(workers_list)), "--data-dir",
+    add("end to end (run_all.py --core-only)", measure(
+        ["project/run_all.py", "--core-only", "--scale", scale, "--workers", str(max(workers_list)), "--data-dir",
          str(work / "e2e" / "data"), "--db", str(work / "e2e" / "e.db"), "--out-dir",
          str(work / "e2e"), "-q"], runs), rows, max(workers_list))
     return rows_out
