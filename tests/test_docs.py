@@ -42,8 +42,9 @@ class Readme(unittest.TestCase):
         """Each long option of each entry script appears in the README or its --help only."""
         readme = (ROOT / "README.md").read_text(encoding="utf-8")
         for script in ("generate_data", "ingest", "run_query", "run_all", "export", "profile_data",
-                       "generate_docs", "example_run", "clean"):
-            parser_text = (ROOT / "project" / f"{script}.py").read_text(encoding="utf-8")
+                       "generate_docs", "example_run", "clean", "serve_frontend"):
+            path = ROOT / "project" / f"{script}.py"
+            parser_text = (path if path.exists() else ROOT / f"{script}.py").read_text(encoding="utf-8")
             for option in sorted(set(re.findall(r'"(--[a-z][a-z-]+)"', parser_text))):
                 if option in ("--quiet", "--verbose", "--help"):
                     continue
