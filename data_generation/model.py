@@ -20,6 +20,7 @@ BLOCK_USERS = 500          # users per block: the unit of randomness (and of par
 SECONDS_PER_DAY = 86_400
 
 USERS_PER_SCALE = 2_000
+MAX_SCALE = 100_000       # 200 million users: far beyond a single SQLite file's comfort
 PRODUCTS_PER_SCALE = 600
 
 
@@ -83,9 +84,14 @@ def _checked(path: Path, name: str, value: Any, default: Any) -> Any:
             or value < 0 or (isinstance(default, int) and not isinstance(value, int)):
         raise UsageError(f"{path}: rate {name} must be a non-negative "
                          f"{'integer' if isinstance(default, int) else 'number'}, got {value!r}")
+    if name in _POSITIVE and not value > 0:
+        raise UsageError(f"{path}: rate {name} must be greater than 0, got {value!r}")
     if name.endswith(("_rate", "_share", "_p")) and value > 1:
         raise UsageError(f"{path}: rate {name} is a probability and must be at most 1, got {value!r}")
     return value
+
+
+_POSITIVE = {"repeat_rate_shape", "basket_max", "basket_p"}  # divisors and loop bounds
 
 
 def rate_overrides(rates: Rates) -> dict[str, Any]:
@@ -120,8 +126,10 @@ class Settings:
         if not (isinstance(self.scale, (int, float)) and math.isfinite(self.scale)
                 and self.scale > 0):
             raise UsageError(f"scale must be a positive number, got {self.scale!r}")
-        if self.end <= self.start:
-            raise UsageError(f"window end {self.end} must be after its start {self.start}")
+        if self.end < self.start:
+            raise UsageError(f"window end {self.end} is before its start {self.start}")
+        if self.scale > MAX_SCALE:
+            raise UsageError(f"scale {self.scale} is too large (at most {MAX_SCALE:,})")
         if self.n_users < 1:
             raise UsageError(f"scale {self.scale} is too small: it gives no users")
 

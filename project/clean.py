@@ -11,11 +11,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from utils import cli  # noqa: E402
 from utils.config import ROOT  # noqa: E402
+from utils.errors import KitError  # noqa: E402
 
 PROG = "clean.py"
 # Everything here is rebuilt by python project/run_all.py; nothing here is source.
 GENERATED = ["data", "results", "exports", "db/ecommerce.db", "report.json", "report.md",
-             "query_result.csv", "query_result.json", "docs/profile.html", "docs/profile.json"]
+             "query_result.csv", "query_result.json", "docs/profile.html", "docs/profile.json",
+             ".data.lock", "db/.ecommerce.db.lock"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,9 +31,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = ROOT / name
             if not path.exists():
                 continue
-            print(f"{'would remove' if args.dry_run else 'removed'} {name}")
             if not args.dry_run:
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
+                try:
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+                except OSError as exc:
+                    raise KitError(f"cannot remove {name}: {exc.strerror or exc}") from None
+            print(f"{'would remove' if args.dry_run else 'removed'} {name}")
         return 0
 
     return cli.run(PROG, body)

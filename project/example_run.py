@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def body() -> int:
         with tempfile.TemporaryDirectory(prefix="ecomkit-example-") as tmp:
-            text = transcript(copy_source_tree(Path(tmp) / "repo"))
+            text = transcript(copy_source_tree(Path(tmp).resolve() / "repo"))
         if args.check:
             current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
             if current != text:

@@ -117,6 +117,9 @@ EXPLORE_PROBE = """
 
 
 def find_browser() -> str | None:
+    chosen = os.environ.get("ECOMKIT_BROWSER")  # e.g. google-chrome where chromium is a snap
+    if chosen:
+        return shutil.which(chosen) or chosen
     for name in BROWSERS:
         path = shutil.which(name)
         if path:

@@ -25,12 +25,20 @@ def inner_scans(conn: sqlite3.Connection, sql: str, params: dict) -> list[str]:
     for match in re.finditer(r"\b(?:FROM|JOIN)\s+(\w+)(?:\s+AS)?\s+(\w+)", sql, re.I):
         aliases[match.group(2)] = match.group(1)
     loops: dict[int, list[tuple[str, str]]] = {}
+    parents = {node: parent for node, parent, _, _ in plan}
+    correlated = {node for node, _, _, detail in plan if detail.startswith("CORRELATED")}
+    bad = []
     for node, parent, _, detail in plan:
         match = _ACCESS.match(detail)
         if match:
             table = aliases.get(match.group(2), match.group(2))
             loops.setdefault(parent, []).append((match.group(1), table, detail))
-    bad = []
+            ancestor = parent  # a correlated subquery runs once per outer row: no SCAN in it
+            while ancestor:
+                if ancestor in correlated and match.group(1) == "SCAN" and table in LARGE:
+                    bad.append(detail)
+                    break
+                ancestor = parents.get(ancestor, 0)
     for accesses in loops.values():
         for kind, table, detail in accesses[1:]:
             if kind == "SCAN" and table in LARGE:
@@ -57,6 +65,11 @@ class QueryPlans(unittest.TestCase):
         for name, sql, params in statements:
             with self.subTest(statement=name):
                 self.assertEqual(inner_scans(self.conn, sql, params), [])
+
+    def test_the_detector_sees_a_scan_in_a_correlated_subquery(self) -> None:
+        sql = ("SELECT u.user_id FROM users AS u WHERE EXISTS "
+               "(SELECT 1 FROM orders AS o WHERE o.total_amount + u.user_id = 7)")
+        self.assertTrue(inner_scans(self.conn, sql, {}))
 
     def test_the_detector_sees_an_inner_scan(self) -> None:
         sql = ("SELECT count(*) FROM users AS u JOIN orders AS o "

@@ -18,8 +18,10 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         default = action.default
         if default in (None, False, [], argparse.SUPPRESS) or "%(default)" in (action.help or ""):
             return action.help or ""
-        if isinstance(default, Path):
-            default = relative(default, ROOT)
+        if isinstance(default, Path):  # fixed to the repository, not the working directory
+            inside = relative(default, ROOT)
+            default = "<repository>" if inside == "." else (
+                f"<repository>/{inside}" if not Path(inside).is_absolute() else inside)
         return f"{action.help} (default: {str(default).replace('%', '%%')})"
 
 

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from utils.errors import LockedError
+from utils.errors import KitError, LockedError
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -34,8 +34,11 @@ def exclusive_lock(lock_path: Path, what: str) -> Iterator[None]:
 
     The lock is advisory (flock/msvcrt) so a killed holder never leaves it stale.
     """
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise KitError(f"cannot create the lock file {lock_path}: {exc.strerror or exc}") from None
     try:
         if not _try_lock(fd):
             raise LockedError(f"another {what} is running (lock held on {lock_path})")
