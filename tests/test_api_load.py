@@ -45,5 +45,31 @@ class LoadTest(unittest.TestCase):
             load_test("http://192.0.2.1:8000", requests=1, threads=1)
 
 
+
+class SingleFlight(unittest.TestCase):
+    """Concurrent misses on one cached aggregate compute it once, not once per client."""
+
+    def test_concurrent_misses_compute_once(self) -> None:
+        import threading
+        import time
+        from api.app import BodyCache
+        cache, calls, results = BodyCache(), [], []
+
+        def compute() -> bytes:
+            calls.append(1)
+            time.sleep(0.2)
+            return b"body"
+        threads = [threading.Thread(target=lambda: results.append(cache.get_or_compute("e", compute)))
+                   for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(results, [b"body"] * 8)
+        self.assertEqual(cache.get_or_compute("e", compute), b"body")
+        self.assertEqual(len(calls), 1)
+
+
 if __name__ == "__main__":
     unittest.main()
