@@ -20,6 +20,15 @@ class ErDiagram(unittest.TestCase):
         self.assertEqual(len(relationships("README.md")), 8)
 
 
+class Performance(unittest.TestCase):
+    def test_readme_quotes_the_committed_benchmark(self) -> None:
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        quoted = readme.split("<!-- bench/results.md -->\n", 1)[1].split(
+            "<!-- end of bench/results.md -->", 1)[0]
+        self.assertEqual(quoted, (ROOT / "bench/results.md").read_text(encoding="utf-8"))
+        self.assertIn("python bench/run.py", quoted)
+
+
 class GradingGuide(unittest.TestCase):
     def test_expected_hashes_and_rows_match_the_golden_test(self) -> None:
         golden = json.loads((ROOT / "tests/golden/seed42_scale1.json").read_text(encoding="utf-8"))
