@@ -27,7 +27,7 @@ from fnmatch import fnmatchcase
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, Sequence
+from typing import Any, BinaryIO, Callable, Sequence
 from urllib.parse import unquote
 
 from api.app import Api, Session
@@ -429,14 +429,16 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def serve_until_stopped(server: DashboardServer) -> None:
-    """Serve until Ctrl-C (SIGINT) or SIGTERM, either of which ends the process cleanly.
+def serve_until_stopped(server: DashboardServer, announce: Callable[[], None]) -> None:
+    """Announce, then serve until Ctrl-C (SIGINT) or SIGTERM; either ends the process cleanly.
 
     The handlers are set explicitly: a process started from a background job inherits an
-    ignored SIGINT, and a supervisor stops services with SIGTERM.
+    ignored SIGINT, and a supervisor stops services with SIGTERM. They are set before the
+    announcement, so a signal sent as soon as the URL is printed still ends cleanly.
     """
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        announce()
         server.serve_forever()
     except KeyboardInterrupt:
         log.info("stopped")
@@ -472,10 +474,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     def body() -> int:
         with make_server(args.host, args.port, root=args.root or ROOT, quiet=args.quiet,
                          db_path=args.db, data_dir=args.data_dir) as server:
-            print(f"Server running at {server.url}", flush=True)
-            print(f"API: {server.url.replace(FRONTEND_URL, '/api/')} (documented at "
-                  f"{server.url.replace(FRONTEND_URL, '/api/docs')})", flush=True)
-            serve_until_stopped(server)
+            def announce() -> None:
+                print(f"Server running at {server.url}", flush=True)
+                print(f"API: {server.url.replace(FRONTEND_URL, '/api/')} (documented at "
+                      f"{server.url.replace(FRONTEND_URL, '/api/docs')})", flush=True)
+            serve_until_stopped(server, announce)
         return 0
 
     return cli.run(PROG, body)

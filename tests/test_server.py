@@ -30,6 +30,7 @@ from pathlib import Path
 from unittest import mock
 from urllib.parse import quote
 
+import api_helpers
 import helpers
 import serve_frontend
 from api.params import Param
@@ -57,19 +58,7 @@ def make_site(directory: Path) -> Path:
     return root
 
 
-def start(root: Path, **options) -> serve_frontend.DashboardServer:
-    """A server on a free port, serving in a daemon thread until shut down."""
-    options.setdefault("quiet", True)
-    server = serve_frontend.make_server("127.0.0.1", 0, root=root, **options)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-        thread.join(TIMEOUT)
-    server.stop = stop  # type: ignore[attr-defined]
-    return server
+start = api_helpers.start  # one way to run a test server, shared with the API tests
 
 
 class ServerCase(unittest.TestCase):
