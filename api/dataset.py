@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from api.errors import unavailable
+from db.meta import read_meta
 from db.schema import Schema, quote
 from queries.run_query import connect_readonly
 from utils.cli import relative
-from utils.config import META_TABLE
 from utils.errors import KitError
 from utils.fileio import sha256_file
 
@@ -98,8 +98,7 @@ class Database:
         try:
             conn.execute("PRAGMA query_only = ON")
             self._check_tables(conn, shown)
-            rows = conn.execute(f"SELECT kind, file_name, sha256, row_count, key, value "
-                                f"FROM {quote(META_TABLE)} ORDER BY meta_id").fetchall()
+            meta = read_meta(conn)
         except sqlite3.Error as exc:
             conn.close()
             raise unavailable("database_unavailable",
@@ -108,10 +107,8 @@ class Database:
         except BaseException:
             conn.close()
             raise
-        fingerprint = hashlib.sha256(json.dumps([API_VERSION, rows]).encode()).hexdigest()
-        files = {r[1]: {"sha256": r[2], "rows": r[3]} for r in rows if r[0] == "file"}
-        settings = {r[4]: r[5] for r in rows if r[0] == "run"}
-        return Snapshot(conn, identity, fingerprint, files, settings)
+        fingerprint = hashlib.sha256(json.dumps([API_VERSION, meta.rows]).encode()).hexdigest()
+        return Snapshot(conn, identity, fingerprint, meta.files, meta.settings)
 
     def _check_tables(self, conn: sqlite3.Connection, shown: str) -> None:
         """The API builds SQL from db/schema.sql: an older database must be a 503, not a 500."""

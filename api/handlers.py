@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from api.dataset import REBUILD, Database, Snapshot
 from api.errors import bad_parameter, not_found
 from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
+from db.meta import as_number
 from queries.run_query import Query, load_query, run
 
 DATASET_KEYS = ("generator", "generator_version", "seed", "scale", "window_start", "window_end")
@@ -47,7 +48,7 @@ def health(call: Call) -> dict[str, Any]:
         "status": "degraded" if differ else "ok",
         "database": database.shown(database.path),
         "data_dir": database.shown(database.data_dir),
-        "dataset": {key: _number(snapshot.settings.get(key)) for key in DATASET_KEYS},
+        "dataset": {key: as_number(snapshot.settings.get(key)) for key in DATASET_KEYS},
         "row_counts": snapshot.row_counts(SCHEMA),
         "files": [{"file": name, "rows": meta["rows"], "sha256": meta["sha256"]}
                   for name, meta in snapshot.files.items()],
@@ -63,15 +64,6 @@ def health(call: Call) -> dict[str, Any]:
                              f"was loaded from; the API serves the database as loaded. "
                              f"Rebuild with {REBUILD}")
     return result
-
-
-def _number(text: str | None) -> Any:
-    """seed and scale as numbers, as report.json has them; anything else as recorded."""
-    try:
-        value = float(text)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return text
-    return int(value) if value.is_integer() else value
 
 
 def page(call: Call, items: list[dict[str, Any]], total: int) -> dict[str, Any]:

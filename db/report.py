@@ -15,6 +15,7 @@ from typing import Any
 
 from db.anomaly_eval import read_labels, score
 from db.checks import load_checks, run_check
+from db.meta import as_number, read_meta
 from db.schema import load_schema, quote
 from queries.run_query import connect_readonly, load_query, run
 from utils.config import CHECKS_DIR, KIT_NAME, META_TABLE, QUERIES_DIR
@@ -68,26 +69,16 @@ def build_report(db_path: Path, data_dir: Path, schema_path: Path,
 
 def _meta(conn: sqlite3.Connection) -> dict[str, Any]:
     try:
-        rows = conn.execute(f"SELECT kind, file_name, sha256, row_count, key, value "
-                            f"FROM {quote(META_TABLE)} ORDER BY meta_id").fetchall()
+        meta = read_meta(conn)
     except sqlite3.Error as exc:
         raise KitError(f"the database has no readable {META_TABLE}: {exc}; re-run ingest") from None
-    files = {r[1]: {"sha256": r[2], "rows": r[3]} for r in rows if r[0] == "file"}
-    settings = {r[4]: r[5] for r in rows if r[0] == "run"}
+    settings = meta.settings
     # Only dataset identity: python/sqlite versions would make the report machine-dependent.
     run_info = {key: settings.get(key, "unknown") for key in
                 ("generator", "generator_version", "seed", "scale", "window_start", "window_end")}
     for key in ("seed", "scale"):
-        run_info[key] = _number(run_info[key])
-    return {"files": files, "run": run_info}
-
-
-def _number(text: str) -> Any:
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return int(value) if value.is_integer() else value
+        run_info[key] = as_number(run_info[key])
+    return {"files": meta.files, "run": run_info}
 
 
 def _table_entry(conn: sqlite3.Connection, table: str, csv_name: str, data_dir: Path,
