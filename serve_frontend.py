@@ -32,7 +32,8 @@ from urllib.parse import unquote
 
 from api.app import Api, Session
 from api.errors import RequestError
-from api.routes import ROUTES, Route
+from api.routes import ROUTES
+from api.spec import Route
 from utils import cli
 from utils.config import DATA_DIR, DB_PATH, FRONTEND_DIR, ROOT
 from utils.errors import KitError

@@ -19,7 +19,8 @@ from api.dataset import Database, Snapshot
 from api.errors import RequestError, bad_parameter, not_found
 from api.handlers import Call
 from api.params import MAX_QUERY_FIELDS, parse_query
-from api.routes import ROUTES, Route, match
+from api.routes import ROUTES, match
+from api.spec import Route
 from api.tables import SCHEMA
 from utils.fileio import to_json
 

@@ -20,7 +20,7 @@ from typing import Any
 from api.errors import unavailable
 from db.meta import read_meta
 from db.schema import Schema, quote
-from queries.run_query import connect_readonly
+from db.connect import connect_readonly
 from utils.cli import relative
 from utils.errors import KitError
 from utils.fileio import sha256_file

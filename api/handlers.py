@@ -13,10 +13,8 @@ from urllib.parse import urlencode
 from api.dataset import REBUILD, Database, Snapshot
 from api.errors import bad_parameter, not_found
 from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
-from db.meta import as_number
-from queries.run_query import Query, load_query, run
-
-DATASET_KEYS = ("generator", "generator_version", "seed", "scale", "window_start", "window_end")
+from db.meta import DATASET_KEYS, as_number
+from queries.runner import Query, load_query, run
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,13 @@ Nothing here lists endpoints: every path, parameter and response schema comes fr
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 from urllib.parse import quote
 
 from api.dataset import API_VERSION
-from queries.run_query import Query
+from api.spec import Route
+from queries.runner import Query
 from utils.config import KIT_NAME
-
-if TYPE_CHECKING:
-    from api.routes import Route
 
 TITLE = f"{KIT_NAME} read-only API"
 TAGS = {

@@ -6,38 +6,14 @@ path parameter of that name then parses (so ``/api/users/abc`` is a 400 naming `
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from api import handlers, openapi
-from api.handlers import Handler
 from api.params import Param
+from api.spec import HTML, JSON, Route
 from api.tables import MAX_LIMIT, RESOURCES, SCHEMA, Resource, component_name, row_schema
-from queries.run_query import Query, load_query
+from queries.runner import Query, load_query
 from utils.config import CLV_QUERY
-
-JSON = "application/json; charset=utf-8"
-HTML = "text/html; charset=utf-8"
-
-
-@dataclass(frozen=True)
-class Route:
-    path: str
-    name: str                               # operationId
-    handler: Handler
-    summary: str
-    tag: str
-    params: tuple[Param, ...] = ()
-    response: dict[str, Any] = field(default_factory=dict)   # JSON Schema of the 200 body
-    schemas: dict[str, Any] = field(default_factory=dict)    # components the response refers to
-    example: str = ""                       # query string of the documented example
-    description: str = ""
-    database: bool = True                   # needs the database: 503 without one
-    etag: str = "dataset"                   # dataset: from the data and the target; body; none
-    cached: bool = False                    # keep the body by ETag (aggregates over a whole table)
-    cache: str = "no-cache"
-    media_type: str = JSON
-
 
 def _id(resource: Resource) -> Param:
     return Param("id", "integer", f"{resource.key} of the {resource.noun}", example="1",

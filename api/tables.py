@@ -243,10 +243,6 @@ def row_schema(table: Table) -> dict[str, Any]:
             "required": list(table.column_names)}
 
 
-def table_components() -> dict[str, dict[str, Any]]:
-    return {component_name(t.name): row_schema(t) for t in SCHEMA.data_tables}
-
-
 # ---- the resources the API lists ----------------------------------------------------------
 
 RESOURCES: dict[str, Resource] = {r.name: r for r in (

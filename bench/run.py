@@ -67,7 +67,7 @@ def timed_shell(command: list[str], runs: int, stdin_text: str, setup) -> dict[s
 
 def bench_api(db: Path, data_dir: Path, runs: int) -> dict[str, Any] | None:
     """The real server on a free port, loaded from 16 threads over loopback (bounded)."""
-    from api.loadtest import load_test
+    from bench.loadtest import load_test
     server = subprocess.Popen([PY, str(ROOT / "serve_frontend.py"), "--port", "0", "--quiet",
                                "--db", str(db), "--data-dir", str(data_dir)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

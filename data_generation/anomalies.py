@@ -9,12 +9,19 @@ not load. queries/anomalies.sql must find them (precision and recall in the repo
 from __future__ import annotations
 
 from random import Random
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 from data_generation import distributions as dist
+from data_generation.model import Product
 
-if TYPE_CHECKING:  # pragma: no cover
-    from data_generation.generator import BlockBuilder, Product
+
+class Timeline(Protocol):
+    """What planting needs of the block builder: the window's end and its time draws."""
+    end: int
+
+    def seasonal_time(self, rng: Random, low: int) -> int: ...
+
+    def payment_delay(self, rng: Random, method: str) -> int: ...
 
 PATTERNS = ("order_burst", "high_value", "payment_retry", "new_account_big_order", "bulk_quantity")
 LABEL_HEADER = ("order_id", "pattern")
@@ -24,11 +31,11 @@ BULK_PRICE = 15_000        # cents: items worth reselling in bulk
 
 
 class Pools(NamedTuple):
-    premium: list["Product"]
-    bulk: list["Product"]
+    premium: list[Product]
+    bulk: list[Product]
 
 
-def pools(products: list["Product"]) -> Pools:
+def pools(products: list[Product]) -> Pools:
     """Expensive products by price, with a fallback to the dearest few in a tiny catalogue."""
     by_price = sorted(products, key=lambda p: (-p.price_cents, p.product_id))
     premium = [p for p in by_price if p.price_cents >= PREMIUM_PRICE] or by_price[:5]
@@ -36,7 +43,7 @@ def pools(products: list["Product"]) -> Pools:
     return Pools(premium, bulk)
 
 
-def plan(rng: Random, builder: "BlockBuilder", signup: int,
+def plan(rng: Random, builder: Timeline, signup: int,
          normal: list[int]) -> list[tuple[int, str]]:
     """The times and pattern of one customer's anomalous orders."""
     choices = [p for p in PATTERNS if p != "high_value" or len(normal) >= 3]
@@ -56,7 +63,7 @@ def plan(rng: Random, builder: "BlockBuilder", signup: int,
     return [(builder.seasonal_time(rng, signup + 3600), pattern)]
 
 
-def basket(rng: Random, pattern: str, pool: Pools) -> list[tuple["Product", int, int]] | None:
+def basket(rng: Random, pattern: str, pool: Pools) -> list[tuple[Product, int, int]] | None:
     """A pattern's own basket, or None for a normal one; lines are (product, quantity, unit)."""
     if pattern == "bulk_quantity":
         product = dist.pick(rng, pool.bulk)
@@ -75,7 +82,7 @@ def basket(rng: Random, pattern: str, pool: Pools) -> list[tuple["Product", int,
     return [tuple(line) for line in lines.values()]  # type: ignore[misc]
 
 
-def retry_payments(rng: Random, builder: "BlockBuilder", methods: tuple[str, ...],
+def retry_payments(rng: Random, builder: Timeline, methods: tuple[str, ...],
                    when: int, total: int) -> list[tuple[str, int, int, str]]:
     """Three to five declined attempts, then success with another method: card testing."""
     failing = dist.pick(rng, methods)

@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from data_generation import anomalies
 from data_generation import distributions as dist
-from data_generation.model import BLOCK_USERS, PAYMENT_METHODS, SECONDS_PER_DAY, Clock, Settings
+from data_generation.model import (BLOCK_USERS, PAYMENT_METHODS, SECONDS_PER_DAY, Clock, Product,
+                                   Settings)
 from data_generation.pools import (BRANDS, CATEGORY_TREE, EMAIL_DOMAINS, LOCALES, REVIEW_TITLES)
 from utils.fileio import cents_to_str
 
@@ -27,13 +28,6 @@ ORDER_HEADER = ("order_id", "user_id", "order_date", "status", "total_amount")
 ITEM_HEADER = ("order_item_id", "order_id", "product_id", "quantity", "unit_price", "line_total")
 PAYMENT_HEADER = ("payment_id", "order_id", "payment_method", "amount", "payment_date", "status")
 REVIEW_HEADER = ("review_id", "product_id", "user_id", "rating", "review_date", "title")
-
-
-class Product(NamedTuple):
-    product_id: int
-    name: str
-    category_id: int
-    price_cents: int
 
 
 class Catalogue(NamedTuple):

@@ -10,7 +10,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from utils.errors import UsageError
 
@@ -22,6 +22,14 @@ SECONDS_PER_DAY = 86_400
 USERS_PER_SCALE = 2_000
 MAX_SCALE = 100_000       # 200 million users: far beyond a single SQLite file's comfort
 PRODUCTS_PER_SCALE = 600
+
+
+class Product(NamedTuple):
+    """A catalogue entry as the row builders see it (price in cents)."""
+    product_id: int
+    name: str
+    category_id: int
+    price_cents: int
 
 
 @dataclass(frozen=True)

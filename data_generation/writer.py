@@ -14,16 +14,17 @@ import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from data_generation import anomalies
 from data_generation import generator as gen
 from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
 from data_generation.parallel import BlockSource, Rendered
-from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME
+from utils.config import GENERATOR_VERSION, KIT_NAME, LABELS_NAME, MANIFEST_NAME
 from utils.errors import KitError
 from utils.fileio import cents_to_str, fsync_dir, sha256_file, staging_dir, to_json
 from utils.locking import exclusive_lock
+from utils.progress import OnProgress
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,7 @@ HEADERS = {
 }
 
 
-LABELS = "labels/anomalies.csv"   # ground truth of the planted anomalies; not a table
-KEYED = ("orders", "order_items", "payments", "reviews", LABELS)
+KEYED = ("orders", "order_items", "payments", "reviews", LABELS_NAME)
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,6 @@ class Part:
         return range((self.index - 1) * n_blocks // self.count, self.index * n_blocks // self.count)
 
 
-Progress = Callable[[int, int, int], None]   # (blocks done, blocks in all, rows written)
 
 
 def iter_blocks(settings: Settings, catalogue: gen.Catalogue) -> Iterator[gen.Block]:
@@ -62,26 +61,26 @@ def iter_blocks(settings: Settings, catalogue: gen.Catalogue) -> Iterator[gen.Bl
 
 
 def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part | None = None,
-               progress: Progress | None = None) -> dict[str, int]:
+               progress: OnProgress | None = None) -> dict[str, int]:
     """Write every table's CSV (and the anomaly labels) into ``directory``; return row counts.
 
     With ``part``, only that part's blocks are written (the catalogue goes with part 1) and
     the keys continue from the rows of the earlier parts, which are counted, not written.
     """
     catalogue = gen.build_catalogue(settings)
-    counts = dict.fromkeys(TABLES + (LABELS,), 0)
+    counts = dict.fromkeys(TABLES + (LABELS_NAME,), 0)
     block_ids = part.blocks(settings.n_blocks) if part else range(settings.n_blocks)
-    (directory / LABELS).parent.mkdir()
+    (directory / LABELS_NAME).parent.mkdir()
     with ExitStack() as stack:
         source = stack.enter_context(BlockSource(settings, catalogue, workers))
         offsets = dict(zip(KEYED, source.counts(range(block_ids.start)))) if part else \
             dict.fromkeys(KEYED, 0)
         handles, writers = {}, {}
-        for name in TABLES + (LABELS,):
+        for name in TABLES + (LABELS_NAME,):
             handles[name] = stack.enter_context(open(directory / _file(name), "w", newline="",
                                                      encoding="utf-8"))
             writers[name] = csv.writer(handles[name], lineterminator="\n")
-            writers[name].writerow(anomalies.LABEL_HEADER if name == LABELS else HEADERS[name])
+            writers[name].writerow(anomalies.LABEL_HEADER if name == LABELS_NAME else HEADERS[name])
         if part is None or part.index == 1:
             writers["categories"].writerows(
                 (cid, name, "" if parent is None else parent) for cid, name, parent in catalogue.categories)
@@ -98,7 +97,7 @@ def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part
 
 
 def _file(name: str) -> str:
-    return name if name == LABELS else f"{name}.csv"
+    return name if name == LABELS_NAME else f"{name}.csv"
 
 
 def _write_block(handles: dict, block: Rendered, offsets: dict[str, int],
@@ -110,7 +109,7 @@ def _write_block(handles: dict, block: Rendered, offsets: dict[str, int],
     handles["order_items"].write(_keyed(block.items, offsets["order_items"], order_base))
     handles["payments"].write(_keyed(block.payments, offsets["payments"], order_base))
     handles["reviews"].write(_keyed(block.reviews, offsets["reviews"]))
-    handles[LABELS].write(_rebased(block.labels, order_base))
+    handles[LABELS_NAME].write(_rebased(block.labels, order_base))
     for name, size in zip(("users",) + KEYED, block.counts):
         counts[name] += size
         if name in offsets:
@@ -152,8 +151,8 @@ def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
         "block_users": BLOCK_USERS,
         "files": [{"file": f"{table}.csv", "table": table, "rows": counts[table],
                    "sha256": sha256_file(directory / f"{table}.csv")} for table in TABLES],
-        "labels": [{"file": LABELS, "rows": counts[LABELS],
-                    "sha256": sha256_file(directory / LABELS)}],
+        "labels": [{"file": LABELS_NAME, "rows": counts[LABELS_NAME],
+                    "sha256": sha256_file(directory / LABELS_NAME)}],
     }
     if part is not None:
         manifest["part"] = {"index": part.index, "count": part.count,
@@ -166,7 +165,7 @@ def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
 
 
 def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | None = None,
-             progress: Progress | None = None) -> dict[str, Any]:
+             progress: OnProgress | None = None) -> dict[str, Any]:
     """Generate the dataset (or one part of it) into ``out_dir`` atomically; return its manifest."""
     out_dir = Path(out_dir)
     parent = out_dir.parent

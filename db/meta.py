@@ -8,6 +8,10 @@ from db.schema import quote
 from utils.config import META_TABLE
 
 
+# The settings that identify a dataset, as the report and /api/health show them.
+DATASET_KEYS = ("generator", "generator_version", "seed", "scale", "window_start", "window_end")
+
+
 class Meta(NamedTuple):
     rows: list[tuple]                 # every row, in insertion order (for fingerprints)
     files: dict[str, dict[str, Any]]  # CSV name -> {"sha256", "rows"}

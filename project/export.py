@@ -8,8 +8,8 @@ from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db.export import FORMATS, export  # noqa: E402
-from db.verify import verify_exports  # noqa: E402
+from db.export.exporter import FORMATS, export  # noqa: E402
+from db.export.verify import verify_exports  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import DB_PATH, EXPORTS_DIR, ROOT, SCHEMA_PATH  # noqa: E402
 

@@ -8,7 +8,7 @@ from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db.dictionary import check_dictionary, write_dictionary  # noqa: E402
+from db.dictionary.markdown import check_dictionary, write_dictionary  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import DICTIONARY_PATH, ROOT, SCHEMA_PATH  # noqa: E402
 

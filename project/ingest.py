@@ -8,8 +8,8 @@ from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db.ingest import ingest  # noqa: E402
-from db.report import build_report, write_report  # noqa: E402
+from db.ingest.loader import ingest  # noqa: E402
+from db.report.reporter import build_report, write_report  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import DATA_DIR, DB_PATH, OUTPUT_DIR, ROOT, SCHEMA_PATH  # noqa: E402
 from utils.errors import CheckFailed  # noqa: E402

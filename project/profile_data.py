@@ -8,7 +8,7 @@ from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db.profile import build_profile, write_profile  # noqa: E402
+from db.profile.profiler import build_profile, write_profile  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import DB_PATH, DOCS_DIR, ROOT, SCHEMA_PATH  # noqa: E402
 

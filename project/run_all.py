@@ -12,11 +12,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data_generation.model import Rates, Settings, load_rates  # noqa: E402
 from data_generation.parallel import default_workers  # noqa: E402
 from data_generation.writer import generate  # noqa: E402
-from db import export as exporter  # noqa: E402
-from db.ingest import ingest  # noqa: E402
-from db.profile import build_profile, write_profile  # noqa: E402
-from db.report import build_report, write_report  # noqa: E402
-from queries.run_query import connect_readonly, export, load_query, run  # noqa: E402
+from db.export import exporter  # noqa: E402
+from db.ingest.loader import ingest  # noqa: E402
+from db.profile.profiler import build_profile, write_profile  # noqa: E402
+from db.report.reporter import build_report, write_report  # noqa: E402
+from db.connect import connect_readonly  # noqa: E402
+from queries.runner import export, load_query, run  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import (CLV_QUERY, DATA_DIR, DB_PATH, DEFAULT_SCALE, DEFAULT_SEED,  # noqa: E402
                           MANIFEST_NAME, OUTPUT_DIR, ROOT, SCHEMA_PATH)

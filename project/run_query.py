@@ -8,8 +8,8 @@ from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from queries.run_query import (connect_readonly, export, list_queries, load_query,  # noqa: E402
-                               run)
+from db.connect import connect_readonly  # noqa: E402
+from queries.runner import export, list_queries, load_query, run  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import CLV_QUERY, DB_PATH, OUTPUT_DIR, ROOT  # noqa: E402
 from utils.errors import UsageError  # noqa: E402

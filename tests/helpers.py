@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 from data_generation.model import Settings  # noqa: E402
 from data_generation.writer import generate  # noqa: E402
-from db.ingest import ingest  # noqa: E402
+from db.ingest.loader import ingest  # noqa: E402
 from utils.config import SCHEMA_PATH  # noqa: E402
 from utils.repo import copy_source_tree  # noqa: E402
 
@@ -71,7 +71,7 @@ class DatabaseTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls) -> None:
-        from queries.run_query import connect_readonly
+        from db.connect import connect_readonly
         cls._fixture = unittest.TestCase()
         cls.data_dir, cls.db = small_database(temp_dir(cls._fixture), cls.SEED, cls.SCALE)
         cls.conn = connect_readonly(cls.db)
@@ -82,5 +82,5 @@ class DatabaseTestCase(unittest.TestCase):
         cls._fixture.doCleanups()
 
     def rows(self, name: str, **params) -> list[dict]:
-        from queries.run_query import load_query, run
+        from queries.runner import load_query, run
         return run(self.conn, load_query(name), params).rows

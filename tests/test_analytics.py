@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import helpers
 import oracle
-from queries.run_query import list_queries, run
+from queries.runner import list_queries, run
 
 
 class AnalyticsAgreeWithOracle(helpers.DatabaseTestCase):

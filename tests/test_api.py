@@ -24,7 +24,8 @@ import api_helpers
 import helpers
 import serve_frontend
 from db.schema import load_schema
-from queries.run_query import connect_readonly, export, load_query, run
+from db.connect import connect_readonly
+from queries.runner import export, load_query, run
 from utils.config import SCHEMA_PATH
 from utils.fileio import sha256_file, to_json
 

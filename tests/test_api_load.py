@@ -10,7 +10,7 @@ import unittest
 
 import api_helpers
 import helpers
-from api.loadtest import PATHS, load_test
+from bench.loadtest import PATHS, load_test
 
 
 class LoadTest(unittest.TestCase):

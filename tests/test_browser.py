@@ -26,8 +26,9 @@ from typing import Iterator
 
 import helpers
 import serve_frontend
-from db.report import build_report
-from queries.run_query import connect_readonly, export, load_query, run
+from db.report.reporter import build_report
+from db.connect import connect_readonly
+from queries.runner import export, load_query, run
 from utils.config import CLV_QUERY, SCHEMA_PATH
 from utils.fileio import to_json
 

@@ -8,7 +8,7 @@ import re
 import unittest
 
 import helpers
-from db.dictionary import build_dictionary
+from db.dictionary.markdown import build_dictionary
 from db.schema import load_schema
 from db.schema_docs import read_schema_text
 from utils.config import DICTIONARY_PATH, SCHEMA_PATH

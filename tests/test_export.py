@@ -16,13 +16,13 @@ from pathlib import Path
 from unittest import mock
 
 import helpers
-from db import export as export_module
-from db import export_readers
+from db.export import exporter as export_module
+from db.export import readers as export_readers
 from db.canonical import TableDigest, database_checksum, normaliser, sorted_checksum
-from db.export import FORMATS, export
-from db.postgres import postgres_schema, translate_check
+from db.export.exporter import FORMATS, export
+from db.export.postgres import postgres_schema, translate_check
 from db.schema import Column, load_schema, quote
-from db.verify import verify_exports
+from db.export.verify import verify_exports
 from utils.config import MANIFEST_NAME, SCHEMA_PATH
 from utils.errors import CheckFailed, KitError, SchemaError
 from utils.fileio import sha256_file

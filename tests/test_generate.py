@@ -17,14 +17,14 @@ import oracle
 from data_generation import generator as gen
 from data_generation import writer
 from data_generation.model import BLOCK_USERS, Clock, Rates, Settings, load_rates
-from db.ingest import ingest
-from utils.config import SCHEMA_PATH
+from db.ingest.loader import ingest
+from utils.config import LABELS_NAME, SCHEMA_PATH
 from utils.errors import KitError, LockedError, UsageError
 from utils.fileio import sha256_file
 from utils.locking import exclusive_lock
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "seed42_scale1.json"
-FILES = [f"{t}.csv" for t in writer.TABLES] + [writer.LABELS, "manifest.json"]
+FILES = [f"{t}.csv" for t in writer.TABLES] + [LABELS_NAME, "manifest.json"]
 
 
 def digests(data_dir: Path) -> dict[str, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import helpers
 from data_generation.writer import verify
-from db.report import build_report
+from db.report.reporter import build_report
 from utils.config import SCHEMA_PATH
 from utils.fileio import sha256_file
 

@@ -20,9 +20,10 @@ import unittest
 from pathlib import Path
 
 import helpers
-from db.export import export
+from db.export.exporter import export
 from db.schema import load_schema, quote
-from queries.run_query import connect_readonly, load_query, parse_query, run
+from db.connect import connect_readonly
+from queries.runner import load_query, parse_query, run
 from utils.config import CLV_QUERY, QUERIES_DIR, REVENUE_STATUSES, SCHEMA_PATH
 
 REQUIRE = os.environ.get("ECOMKIT_REQUIRE_POSTGRES") == "1"

@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import helpers
-from db.ingest import ingest
-from db.profile import build_profile, write_profile
+from db.ingest.loader import ingest
+from db.profile.profiler import build_profile, write_profile
 from utils.config import SCHEMA_PATH
 from utils.fileio import sha256_file
 
@@ -175,7 +175,7 @@ class GeneratedDataProfile(unittest.TestCase):
         self.assertEqual(parser.open_sections, 0)
 
     def test_text_from_the_data_is_escaped(self) -> None:
-        from db.profile_html import render_html
+        from db.profile.page import render_html
         profile = {**self.profile, "tables": [dict(table_entry(self.profile, "reviews"))]}
         title = dict(column(profile, "reviews", "title"))
         title["top"] = [{"value": "<b>bold</b> & <script>", "count": 2}]

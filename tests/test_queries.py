@@ -8,8 +8,9 @@ from pathlib import Path
 
 import helpers
 import oracle
-from db.ingest import ingest
-from queries.run_query import (connect_readonly, list_queries, load_query, parse_query, run)
+from db.ingest.loader import ingest
+from db.connect import connect_readonly
+from queries.runner import list_queries, load_query, parse_query, run
 from utils.config import CLV_QUERY, SCHEMA_PATH
 from utils.errors import KitError, UsageError
 

@@ -13,7 +13,7 @@ import unittest
 
 import helpers
 from db.checks import load_checks
-from queries.run_query import list_queries
+from queries.runner import list_queries
 
 LARGE = {"users", "products", "orders", "order_items", "payments", "reviews"}
 _ACCESS = re.compile(r"^(SCAN|SEARCH) (\w+)")

@@ -10,8 +10,9 @@ from decimal import Decimal
 
 import helpers
 import oracle
-from db.anomaly_eval import read_labels, score
-from queries.run_query import connect_readonly, load_query, run
+from db.report.anomaly_eval import read_labels, score
+from db.connect import connect_readonly
+from queries.runner import load_query, run
 
 
 class Distributions(unittest.TestCase):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import helpers
 from db.checks import load_checks
-from db.report import build_report, render_markdown, write_report
+from db.report.reporter import build_report, render_markdown, write_report
 from utils.config import SCHEMA_PATH
 
 # One edit per check, each breaking exactly the invariant the check asserts.

@@ -6,10 +6,11 @@ import unittest
 
 import helpers
 from data_generation.model import Settings
-from data_generation.writer import LABELS, TABLES, Part, generate
+from data_generation.writer import TABLES, Part, generate
+from utils.config import LABELS_NAME
 from utils.fileio import sha256_file
 
-FILES = [f"{t}.csv" for t in TABLES] + [LABELS]
+FILES = [f"{t}.csv" for t in TABLES] + [LABELS_NAME]
 
 
 class ParallelIdentity(unittest.TestCase):

@@ -34,7 +34,7 @@ import api_helpers
 import helpers
 import serve_frontend
 from api.params import Param
-from api.routes import Route
+from api.spec import Route
 
 SECRET = "TOP-SECRET-MARKER"
 REPORT = {"report": "fake", "kpis": {"revenue": 12.5}}

@@ -5,7 +5,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
 from utils.config import ROOT
 from utils.errors import KitError
@@ -103,6 +103,3 @@ def relative(path: Path, root: Path) -> str:
     except ValueError:
         return str(path)
 
-
-def entry(main: Callable[[Sequence[str] | None], int]) -> None:
-    sys.exit(main(None))

@@ -25,6 +25,7 @@ DOCS_DIR = ROOT / "docs"
 DICTIONARY_PATH = DOCS_DIR / "data_dictionary.md"
 
 MANIFEST_NAME = "manifest.json"
+LABELS_NAME = "labels/anomalies.csv"   # in the data directory: planted anomalies; not a table
 META_TABLE = "submission_meta"
 
 # Orders in these states are revenue: the money was taken and not given back.

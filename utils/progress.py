@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Callable, TextIO
+
+# What a library calls to report progress: (done, total, rows, label=None). ``Progress``
+# instances are one; a test may pass any function of that shape.
+OnProgress = Callable[..., None]
 
 
 class Progress:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
 
 from db.canonical import TableDigest, database_rows, sorted_checksum
-from db.postgres import load_script, postgres_schema
+from db.export.postgres import load_script, postgres_schema
 from db.schema import Schema, Table, load_schema, quote
-from queries.run_query import connect_readonly
+from db.connect import connect_readonly
 from utils.config import KIT_NAME, MANIFEST_NAME, SCHEMA_PATH
 from utils.errors import KitError
 from utils.fileio import fsync_dir, sha256_file, staging_dir, to_json

@@ -7,14 +7,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from utils.config import LABELS_NAME
 from utils.errors import KitError
-
-LABELS = Path("labels") / "anomalies.csv"
-
 
 def read_labels(data_dir: Path) -> dict[int, str] | None:
     """order_id -> planted pattern, or None when the dataset carries no labels."""
-    path = Path(data_dir) / LABELS
+    path = Path(data_dir) / LABELS_NAME
     if not path.is_file():
         return None
     try:
@@ -37,7 +35,7 @@ def score(findings: list[dict[str, Any]], labels: dict[int, str] | None) -> dict
     result: dict[str, Any] = {"flagged_orders": len(flagged), "findings_by_rule": dict(sorted(rules.items()))}
     if labels is None:
         result.update(labelled_orders=None, true_positives=None, precision=None, recall=None,
-                      by_pattern=[], note=f"no {LABELS.as_posix()} in the data directory")
+                      by_pattern=[], note=f"no {LABELS_NAME} in the data directory")
         return result
     hits = flagged & labels.keys()
     planted = Counter(labels.values())

@@ -1,6 +1,6 @@
 """A bounded load test of a running server: N requests from T keep-alive clients, loopback only.
 
-    python -m api.loadtest --url http://127.0.0.1:8000 --requests 2000 --threads 16
+    python -m bench.loadtest --url http://127.0.0.1:8000 --requests 2000 --threads 16
 
 ``load_test`` returns latency percentiles, throughput and the error count; it asserts
 nothing about time, so a benchmark script can record what a machine does.
@@ -129,7 +129,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m api.loadtest", description=__doc__.splitlines()[0],
+    parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="server to load")
     parser.add_argument("--requests", type=int, default=2000, help="requests in all")

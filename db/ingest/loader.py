@@ -17,15 +17,16 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from db.checks import Check, load_checks, run_check
-from db.csvload import CsvSource, ValueProblem, converter, find_line
+from db.ingest.csvload import CsvSource, ValueProblem, converter, find_line
 from db.schema import Schema, Table, load_schema, quote
 from utils.config import (CHECKS_DIR, GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE)
 from utils.errors import DataError, KitError
 from utils.fileio import atomic_path, sha256_file
 from utils.locking import exclusive_lock
+from utils.progress import OnProgress
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +42,10 @@ class LoadedFile:
     sha256: str
 
 
-Progress = Callable[..., None]   # (bytes read, bytes in the file, rows, label=table)
 
 
 def ingest(data_dir: Path, db_path: Path, schema_path: Path, checks_dir: Path = CHECKS_DIR,
-           progress: Progress | None = None) -> list[LoadedFile]:
+           progress: OnProgress | None = None) -> list[LoadedFile]:
     """Load every table's CSV from ``data_dir`` into a new ``db_path``."""
     schema = load_schema(schema_path)
     checks = load_checks(checks_dir)
@@ -65,7 +65,7 @@ def ingest(data_dir: Path, db_path: Path, schema_path: Path, checks_dir: Path = 
 
 
 def _replace_database(schema: Schema, checks: list[Check], data_dir: Path, db_path: Path,
-                      manifest: dict, progress: Progress | None) -> list[LoadedFile]:
+                      manifest: dict, progress: OnProgress | None) -> list[LoadedFile]:
     """Build into a temporary file beside ``db_path``, under the lock; swap it in on success."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(db_path.parent / f".{db_path.name}.lock", "ingest"):
@@ -81,7 +81,7 @@ def _replace_database(schema: Schema, checks: list[Check], data_dir: Path, db_pa
 
 
 def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_dir: Path,
-           manifest: dict, progress: Progress | None = None) -> list[LoadedFile]:
+           manifest: dict, progress: OnProgress | None = None) -> list[LoadedFile]:
     conn.execute("PRAGMA journal_mode = MEMORY")  # OFF would make ROLLBACK TO undefined
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
@@ -102,7 +102,7 @@ def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_d
 
 
 def _load_table(conn: sqlite3.Connection, table: Table, path: Path,
-                progress: Progress | None = None) -> LoadedFile:
+                progress: OnProgress | None = None) -> LoadedFile:
     source = CsvSource(path, table)
     size = path.stat().st_size if progress and path.is_file() else 0
     columns = ", ".join(quote(c) for c in table.column_names)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator, List, Optional, TextIO
 
 from db.canonical import database_rows, normaliser
-from db.export import DUMP_NAME, FORMATS
+from db.export.exporter import DUMP_NAME, FORMATS
 from db.schema import Table
 
 __all__ = ["FORMATS", "Malformed", "Source", "FileSource", "DumpSource"]

@@ -13,11 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from db.anomaly_eval import read_labels, score
+from db.report.anomaly_eval import read_labels, score
 from db.checks import load_checks, run_check
-from db.meta import as_number, read_meta
+from db.meta import DATASET_KEYS, as_number, read_meta
 from db.schema import load_schema, quote
-from queries.run_query import connect_readonly, load_query, run
+from db.connect import connect_readonly
+from queries.runner import load_query, run
 from utils.config import CHECKS_DIR, KIT_NAME, META_TABLE, QUERIES_DIR
 from utils.errors import KitError
 from utils.fileio import sha256_file, to_json, write_outputs
@@ -74,8 +75,7 @@ def _meta(conn: sqlite3.Connection) -> dict[str, Any]:
         raise KitError(f"the database has no readable {META_TABLE}: {exc}; re-run ingest") from None
     settings = meta.settings
     # Only dataset identity: python/sqlite versions would make the report machine-dependent.
-    run_info = {key: settings.get(key, "unknown") for key in
-                ("generator", "generator_version", "seed", "scale", "window_start", "window_end")}
+    run_info = {key: settings.get(key, "unknown") for key in DATASET_KEYS}
     for key in ("seed", "scale"):
         run_info[key] = as_number(run_info[key])
     return {"files": meta.files, "run": run_info}

@@ -116,22 +116,6 @@ def load_query(name: str, directory: Path = QUERIES_DIR) -> Query:
     raise UsageError(f"unknown query {name!r} (known: {known})")
 
 
-def connect_readonly(db_path: Path) -> sqlite3.Connection:
-    """Open the database read-only: no query can change it."""
-    db_path = Path(db_path)
-    if not db_path.is_file():
-        raise KitError(f"no database at {db_path}; run ingest.py --ingest first")
-    conn = None
-    try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error as exc:
-        if conn is not None:
-            conn.close()
-        raise KitError(f"cannot open {db_path}: {exc}") from None
-    return conn
-
-
 def run(conn: sqlite3.Connection, query: Query,
         params: Mapping[str, Any] | None = None) -> Result:
     try:

@@ -15,10 +15,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from db.profile_columns import Measure, Pair, profiler
-from db.profile_html import render_html
+from db.profile.columns import Measure, Pair, profiler
+from db.profile.page import render_html
 from db.schema import Table, load_schema, quote
-from queries.run_query import connect_readonly
+from db.connect import connect_readonly
 from utils.config import KIT_NAME, META_TABLE, SCHEMA_PATH
 from utils.fileio import to_json, write_outputs
 
