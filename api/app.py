@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 from api.dataset import Database, Snapshot
 from api.errors import RequestError, bad_parameter, not_found
 from api.handlers import Call
-from api.params import MAX_QUERY_FIELDS, parse_query
+from queries.params import MAX_QUERY_FIELDS, ParamError, parse_query
 from api.routes import ROUTES, Route, match
 from api.tables import SCHEMA
 from utils.fileio import to_json
@@ -113,8 +113,13 @@ class Api:
             raise not_found(f"no API endpoint at {path[:200]}; see /api/docs")
         route, path_values = found
         pairs = _pairs(query)
-        params = {p.name: p.parse(path_values[p.name]) for p in route.params if p.location == "path"}
-        params.update(parse_query([p for p in route.params if p.location == "query"], pairs, path))
+        try:  # the same parser and messages as run_query.py --param
+            params = {p.name: p.parse(path_values[p.name])
+                      for p in route.params if p.location == "path"}
+            params.update(parse_query([p for p in route.params if p.location == "query"],
+                                      pairs, path))
+        except ParamError as exc:
+            raise bad_parameter(str(exc)) from None
         if route.database:
             try:
                 session.snapshot = self.database.snapshot(session.snapshot)

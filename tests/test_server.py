@@ -33,7 +33,7 @@ from urllib.parse import quote
 import api_helpers
 import helpers
 import serve_frontend
-from api.params import Param
+from queries.params import Param
 from api.routes import Route
 
 SECRET = "TOP-SECRET-MARKER"
