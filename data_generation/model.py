@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from utils.errors import UsageError
+from utils.fileio import read_input_text
 
 DEFAULT_START = date(2023, 1, 1)
 DEFAULT_END = date(2024, 12, 31)
@@ -56,7 +57,7 @@ class Rates:
 def load_rates(path: Path) -> Rates:
     """Rates with the overrides of a JSON file ``{"rates": {"cancel_rate": 0.05, ...}}``."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = json.loads(read_input_text(path))
     except OSError as exc:
         raise UsageError(f"cannot read config {path}: {exc.strerror}") from None
     except ValueError as exc:

@@ -22,8 +22,9 @@ from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
 from data_generation.parallel import BlockSource, Rendered
 from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME
 from utils.errors import KitError
-from utils.fileio import cents_to_str, fsync_dir, sha256_file, staging_dir, to_json
-from utils.locking import exclusive_lock
+from utils.fileio import (cents_to_str, fsync_dir, read_input_text, sha256_file, staging_dir,
+                          to_json)
+from utils.locking import writing_data
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | N
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KitError(f"cannot create output directory {parent}: {exc.strerror}") from None
-    with exclusive_lock(parent / f".{out_dir.name}.lock", f"generator writing {out_dir}"):
+    with writing_data(out_dir):
         _refuse_foreign_directory(out_dir)
         _remove_leftovers(parent, out_dir.name)
         try:
@@ -240,7 +241,7 @@ def verify(out_dir: Path) -> list[str]:
     import json
     manifest_path = out_dir / MANIFEST_NAME
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = json.loads(read_input_text(manifest_path))
     except FileNotFoundError:
         raise KitError(f"{manifest_path}: no manifest; run generate_data.py --generate") from None
     except (ValueError, OSError) as exc:

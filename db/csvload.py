@@ -19,6 +19,7 @@ from typing import Callable, Iterator, Optional
 
 from db.schema import Column, Table
 from utils.errors import DataError
+from utils.fileio import open_input
 
 FIELD_LIMIT = 1 << 20   # 1 MiB: far above any real value, far below a runaway field
 
@@ -175,7 +176,7 @@ class CsvSource:
     def __iter__(self) -> Iterator[tuple[int, tuple]]:
         csv.field_size_limit(FIELD_LIMIT)
         try:
-            raw = open(self.path, "rb")
+            raw = open_input(self.path, "rb")
         except FileNotFoundError:
             raise self.error(f"file not found in {self.path.parent}") from None
         except OSError as exc:
@@ -305,7 +306,7 @@ def _csv_message(exc: csv.Error) -> str:
 
 def _locate_bad_utf8(path: Path) -> tuple[int, int]:
     """(line, byte column) of the first invalid UTF-8 sequence; runs on the error path only."""
-    with open(path, "rb") as handle:
+    with open_input(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
             try:
                 raw.decode("utf-8")
@@ -317,7 +318,7 @@ def _locate_bad_utf8(path: Path) -> tuple[int, int]:
 def find_line(path: Path, table: Table, column: str, value: object) -> int | None:
     """The line of the first record whose ``column`` equals ``value`` (error path only)."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with open_input(path, "r", encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, strict=True)
             header = next(reader, [])
             if column not in header:

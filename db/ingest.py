@@ -23,9 +23,9 @@ from db.checks import Check, load_checks, run_check
 from db.csvload import CsvSource, ValueProblem, converter, find_line
 from db.schema import Schema, Table, load_schema, quote
 from utils.config import (CHECKS_DIR, GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE)
-from utils.errors import DataError, KitError
-from utils.fileio import atomic_path, sha256_file
-from utils.locking import exclusive_lock
+from utils.errors import DataError, KitError, file_errors
+from utils.fileio import atomic_path, read_input_text, sha256_file
+from utils.locking import exclusive_lock, reading_data
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +50,14 @@ def ingest(data_dir: Path, db_path: Path, schema_path: Path, checks_dir: Path = 
     schema = load_schema(schema_path)
     checks = load_checks(checks_dir)
     data_dir, db_path = Path(data_dir), Path(db_path)
-    if not data_dir.is_dir():
-        state = "is not a directory" if data_dir.exists() else "does not exist"
-        raise KitError(f"data directory {data_dir} {state}; run generate_data.py --generate")
-    _warn_unknown_files(data_dir, schema)
-    manifest = read_manifest(data_dir)
-    try:
-        loaded = _replace_database(schema, checks, data_dir, db_path, manifest, progress)
-    except OSError as exc:  # CSV read errors are DataErrors already: this is the database side
-        raise KitError(f"cannot write {db_path}: {exc.strerror or exc}") from None
+    with reading_data(data_dir):  # a generator replacing data_dir waits, or we wait for it
+        if not data_dir.is_dir():
+            state = "is not a directory" if data_dir.exists() else "does not exist"
+            raise KitError(f"data directory {data_dir} {state}; run generate_data.py --generate")
+        _warn_unknown_files(data_dir, schema)
+        manifest = read_manifest(data_dir)
+        with file_errors(db_path):  # CSV read errors are DataErrors already: the database side
+            loaded = _replace_database(schema, checks, data_dir, db_path, manifest, progress)
     _warn_manifest_mismatch(manifest, loaded)
     log.info("loaded %d rows from %d files into %s", sum(f.rows for f in loaded), len(loaded), db_path)
     return loaded
@@ -252,7 +251,7 @@ def read_manifest(data_dir: Path) -> dict:
         log.warning("no %s in %s: seed and scale will be recorded as unknown", MANIFEST_NAME, data_dir)
         return {}
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(read_input_text(path))
     except (ValueError, OSError) as exc:
         raise KitError(f"{path}: unreadable manifest: {exc}") from None
     if not isinstance(manifest, dict):

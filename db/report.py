@@ -20,38 +20,40 @@ from db.schema import load_schema, quote
 from queries.run_query import connect_readonly, load_query, run
 from utils.config import CHECKS_DIR, KIT_NAME, META_TABLE, QUERIES_DIR
 from utils.errors import KitError
-from utils.fileio import sha256_file, to_json, write_outputs
+from utils.fileio import open_input, sha256_file, to_json, write_outputs
+from utils.locking import reading_data
 
 
 def build_report(db_path: Path, data_dir: Path, schema_path: Path,
                  checks_dir: Path = CHECKS_DIR, queries_dir: Path = QUERIES_DIR) -> dict[str, Any]:
     schema = load_schema(schema_path)
-    conn = connect_readonly(db_path)
-    try:
-        meta = _meta(conn)
-        tables = [_table_entry(conn, t.name, t.csv_name, Path(data_dir), meta["files"])
-                  for t in schema.data_tables]
-        checks = _structural_checks(conn, tables)
-        for check in load_checks(checks_dir):
-            outcome = run_check(conn, check)
-            checks.append(_check_entry(check.name, check.description, check.table,
-                                       outcome.violations,
-                                       [f"{check.table} {row[0]}: {row[1]}" for row in outcome.examples]))
-        def query(name: str, **params: Any) -> list[dict[str, Any]]:
-            return run(conn, load_query(name, queries_dir), params).rows
-        kpis = query("kpis")[0]
-        trends = {
-            "monthly": query("monthly_sales"),
-            "payment_methods": query("payment_methods"),
-            "revenue_by_category": [
-                {"category_id": r["top_category_id"], "category": r["top_category"],
-                 "units": r["units"], "revenue": r["revenue"], "revenue_share": r["revenue_share"]}
-                for r in query("revenue_by_category") if r["category_id"] is None],
-            "top_products": query("top_products", limit=10, by="revenue"),
-        }
-        anomalies = score(query("anomalies"), read_labels(Path(data_dir)))
-    finally:
-        conn.close()
+    with reading_data(Path(data_dir)):  # never the CSVs of a half-replaced data directory
+        conn = connect_readonly(db_path)
+        try:
+            meta = _meta(conn)
+            tables = [_table_entry(conn, t.name, t.csv_name, Path(data_dir), meta["files"])
+                      for t in schema.data_tables]
+            checks = _structural_checks(conn, tables)
+            for check in load_checks(checks_dir):
+                outcome = run_check(conn, check)
+                checks.append(_check_entry(check.name, check.description, check.table,
+                                           outcome.violations,
+                                           [f"{check.table} {row[0]}: {row[1]}" for row in outcome.examples]))
+            def query(name: str, **params: Any) -> list[dict[str, Any]]:
+                return run(conn, load_query(name, queries_dir), params).rows
+            kpis = query("kpis")[0]
+            trends = {
+                "monthly": query("monthly_sales"),
+                "payment_methods": query("payment_methods"),
+                "revenue_by_category": [
+                    {"category_id": r["top_category_id"], "category": r["top_category"],
+                     "units": r["units"], "revenue": r["revenue"], "revenue_share": r["revenue_share"]}
+                    for r in query("revenue_by_category") if r["category_id"] is None],
+                "top_products": query("top_products", limit=10, by="revenue"),
+            }
+            anomalies = score(query("anomalies"), read_labels(Path(data_dir)))
+        finally:
+            conn.close()
     failed = [c["name"] for c in checks if not c["passed"]]
     return {
         "report": f"{KIT_NAME} integrity and trends",
@@ -99,7 +101,7 @@ def _table_entry(conn: sqlite3.Connection, table: str, csv_name: str, data_dir: 
 
 def _count_rows(path: Path) -> int | None:
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with open_input(path, "r", encoding="utf-8-sig", newline="") as handle:
             return max(0, sum(1 for fields in csv.reader(handle) if fields) - 1)
     except (OSError, UnicodeDecodeError, csv.Error):
         return None

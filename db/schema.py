@@ -13,6 +13,7 @@ from pathlib import Path
 
 from utils.config import META_TABLE
 from utils.errors import SchemaError
+from utils.fileio import read_input_text
 
 _DECIMAL = re.compile(r"^(?:DECIMAL|NUMERIC)\s*\(\s*\d+\s*,\s*(\d+)\s*\)$")
 
@@ -100,7 +101,7 @@ def quote(identifier: str) -> str:
 
 def load_schema(path: Path) -> Schema:
     try:
-        sql = Path(path).read_text(encoding="utf-8")
+        sql = read_input_text(path)
     except OSError as exc:
         raise SchemaError(f"cannot read schema {path}: {exc.strerror}") from None
     conn = sqlite3.connect(":memory:")

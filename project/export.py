@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(cli.relative(directory, ROOT))
         return 0
 
-    return cli.run(PROG, body)
+    return cli.run(PROG, body, database=args.db)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                               f"{', '.join(summary['failed_checks'])} (see report.md)")
         return 0
 
-    return cli.run(PROG, body)
+    return cli.run(PROG, body, database=args.db)
 
 
 if __name__ == "__main__":

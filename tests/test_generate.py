@@ -237,7 +237,7 @@ class AtomicOutput(unittest.TestCase):
 
     def test_concurrent_generation_is_refused(self) -> None:
         with exclusive_lock(self.tmp / ".data.lock", "test"):
-            with self.assertRaisesRegex(LockedError, "another generator writing .* is running"):
+            with self.assertRaisesRegex(LockedError, "another generate is writing .*data, or an"):
                 writer.generate(Settings(seed=2, scale=0.02), self.data_dir)
         self.assert_untouched()
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
 from utils.config import ROOT
-from utils.errors import KitError
+from utils.errors import KitError, one_line, os_reason
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -84,13 +85,25 @@ def configure_logging(args: argparse.Namespace) -> None:
     root.setLevel(level)
 
 
-def run(prog: str, body: Callable[[], int | None]) -> int:
-    """Run a command body, turning expected failures into one line and an exit code."""
+def run(prog: str, body: Callable[[], int | None], database: Path | None = None) -> int:
+    """Run a command body, turning expected failures into one line and an exit code.
+
+    Beside KitError, any OSError or sqlite3 error that escapes the library (disk full,
+    permission denied, I/O error) is one line naming its file (``database`` for SQLite's).
+    """
     try:
         return body() or 0
     except KitError as exc:
-        sys.stderr.write(f"{prog}: error: {exc}\n")
+        sys.stderr.write(f"{prog}: error: {one_line(str(exc))}\n")
         return exc.exit_code
+    except OSError as exc:  # a file the library did not name itself: the OS names it
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"{prog}: error: {one_line(where + os_reason(exc))}\n")
+        return 1
+    except sqlite3.Error as exc:
+        where = f"{database}: " if database else "database: "
+        sys.stderr.write(f"{prog}: error: {one_line(where + os_reason(exc))}\n")
+        return 1
     except KeyboardInterrupt:
         sys.stderr.write(f"{prog}: interrupted\n")
         return 130
