@@ -75,7 +75,8 @@ def _export_all(conn: sqlite3.Connection, schema: Schema, out_dir: Path,
                 os.chmod(staged[fmt], 0o755)
             _stage(conn, schema, staged)  # everything is built before anything is replaced
             for fmt in formats:
-                _swap_in(staged.pop(fmt), out_dir / fmt)
+                _swap_in(staged[fmt], out_dir / fmt)
+                del staged[fmt]  # only once it is in place: a failed swap still cleans it up
             return [out_dir / fmt for fmt in formats]
         finally:
             for stage in staged.values():
@@ -210,7 +211,11 @@ def _swap_in(stage: Path, target: Path) -> None:
     if target.exists() or target.is_symlink():
         aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", suffix=".tmp",
                                       dir=target.parent))
-        os.rename(target, aside / target.name)
+        try:
+            os.rename(target, aside / target.name)
+        except OSError:
+            os.rmdir(aside)
+            raise
     try:
         os.rename(stage, target)
     except OSError:

@@ -109,14 +109,24 @@ def load_query(name: str, directory: Path = QUERIES_DIR) -> Query:
     raise UsageError(f"unknown query {name!r} (known: {known})")
 
 
+class Connection(sqlite3.Connection):
+    """A connection that knows its file, so a failing query can name it."""
+
+    path: Path | None = None
+
+
 def connect_readonly(db_path: Path) -> sqlite3.Connection:
     """Open the database read-only: no query can change it."""
     db_path = Path(db_path)
+    if db_path.exists() and not db_path.is_file():
+        raise KitError(f"{db_path} is not a database file (a directory or special file)")
     if not db_path.is_file():
         raise KitError(f"no database at {db_path}; run ingest.py --ingest first")
     conn = None
     try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True,
+                               factory=Connection)
+        conn.path = db_path
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         if conn is not None:
@@ -127,16 +137,19 @@ def connect_readonly(db_path: Path) -> sqlite3.Connection:
 
 def run(conn: sqlite3.Connection, query: Query,
         params: Mapping[str, Any] | None = None) -> Result:
+    values = query.bind(params)
     try:
-        cursor = conn.execute(query.sql, query.bind(params))
+        cursor = conn.execute(query.sql, values)
+        names = [d[0] for d in cursor.description]
+        if names != query.column_names:
+            raise KitError(f"{query.path}: header declares columns {query.column_names} "
+                           f"but the query returns {names}")
+        convert = [_converter(kind, places) for _, kind, places in query.columns]
+        rows = [{name: fn(value) for name, fn, value in zip(names, convert, row)}
+                for row in cursor]  # a read error can come mid-way, while stepping
     except sqlite3.Error as exc:
-        raise KitError(f"query {query.name} failed: {exc}") from None
-    names = [d[0] for d in cursor.description]
-    if names != query.column_names:
-        raise KitError(f"{query.path}: header declares columns {query.column_names} "
-                       f"but the query returns {names}")
-    convert = [_converter(kind, places) for _, kind, places in query.columns]
-    rows = [{name: fn(value) for name, fn, value in zip(names, convert, row)} for row in cursor]
+        where = f" on {conn.path}" if getattr(conn, "path", None) else ""
+        raise KitError(f"query {query.name} failed{where}: {exc}") from None
     return Result(query, rows)
 
 

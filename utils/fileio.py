@@ -7,7 +7,7 @@ import json
 import os
 import stat
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Iterator
@@ -112,11 +112,13 @@ def write_text_atomic(target: Path, text: str) -> None:
 def write_outputs(out_dir: Path, texts: dict[str, str], what: str) -> list[Path]:
     """Write each ``name: text`` into ``out_dir`` atomically; one clear error if one fails."""
     out_dir = Path(out_dir)
-    paths = []
+    paths = [out_dir / name for name in texts]
     try:
-        for name, text in texts.items():
-            paths.append(out_dir / name)
-            write_text_atomic(paths[-1], text)
+        with ExitStack() as stack:  # every file staged first: a full disk replaces none of them
+            staged = [stack.enter_context(atomic_path(path)) for path in paths]
+            for tmp, text in zip(staged, texts.values()):
+                with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(text)
     except OSError as exc:
         raise KitError(f"cannot write {what} to {out_dir}: {exc.strerror or exc}") from None
     return paths
