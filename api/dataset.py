@@ -24,7 +24,7 @@ from db.schema import Schema, quote
 from queries.run_query import connect_readonly
 from utils.cli import relative
 from utils.errors import KitError, LockedError
-from utils.fileio import sha256_file
+from utils.fileio import open_input, sha256_file
 from utils.locking import reading_data
 
 API_VERSION = "1.0.0"   # part of every ETag: a change in the response shapes invalidates them
@@ -86,7 +86,7 @@ class Database:
     def _open(self, identity: tuple[int, int, int]) -> Snapshot:
         shown = self.shown(self.path)
         try:
-            with open(self.path, "rb") as handle:
+            with open_input(self.path, "rb") as handle:  # a FIFO must not hang the request
                 header = handle.read(len(SQLITE_HEADER))
         except OSError as exc:
             raise unavailable("database_unavailable", f"cannot read {shown}: {exc.strerror}; "

@@ -194,6 +194,8 @@ class CsvSource:
             # csv gives up where it stops reading (the end of the file for an unclosed
             # quote); the record's first line is where the fault is.
             raise self.error(_csv_message(exc), self._record_line) from None
+        except OSError as exc:  # an I/O error mid-file is this file's, not the database's
+            raise self.error(f"cannot read: {exc.strerror or exc}") from None
         finally:
             text.close()
         self.sha256 = hashing.digest.hexdigest()

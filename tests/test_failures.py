@@ -184,6 +184,19 @@ class Injected(unittest.TestCase):
             self.assertEqual(sha256_file(db), before)
             self.assertEqual(leftovers(work), [])
 
+    def test_csv_read_error_names_the_csv(self) -> None:
+        work = helpers.temp_dir(self)
+        db = work / "ecommerce.db"
+        shutil.copyfile(self.db, db)
+        before = sha256_file(db)
+        with mock.patch("db.csvload.HashingReader.readinto",
+                        side_effect=OSError(errno.EIO, "Input/output error")):
+            self.assert_one_line(self.main("ingest", "--ingest", "--data-dir", str(self.data_dir),
+                                           "--db", str(db)),
+                                 "categories.csv: cannot read: Input/output error")
+        self.assertEqual(sha256_file(db), before)
+        self.assertEqual(leftovers(work), [])
+
     def test_generate_io_error_keeps_the_dataset(self) -> None:
         work = helpers.temp_dir(self)
         shutil.copytree(self.data_dir, work / "data")
@@ -286,6 +299,20 @@ class NotARegularFile(OneLine):
                               "--db", str(self.directory))
         self.assert_one_line(result, str(self.directory), "Is a directory")
         self.assertEqual(leftovers(self.tmp), [])
+
+
+@unittest.skipUnless(hasattr(os, "mkfifo"), "FIFOs are POSIX")
+class ServerOverAFifo(unittest.TestCase):
+    def test_a_fifo_as_database_is_a_503_not_a_hung_request(self) -> None:
+        import api_helpers
+        tmp = helpers.temp_dir(self)
+        os.mkfifo(tmp / "fifo.db")
+        server = api_helpers.start(api_helpers.site(tmp), db_path=tmp / "fifo.db",
+                                   data_dir=tmp / "data")
+        self.addCleanup(server.stop)
+        reply = api_helpers.request(server.server_address[1], "/api/health")
+        self.assertEqual(reply.status, 503)
+        self.assertIn("not a regular file", reply.error["message"])
 
 
 class ServerStartFailures(OneLine):
