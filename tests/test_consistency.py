@@ -233,6 +233,17 @@ class UnicodeEverywhere(unittest.TestCase):
         self.assertTrue((base / "結果" / "top_products.json").is_file())
         self.assertTrue((base / "rapport" / "report.json").is_file())
 
+    def test_non_ascii_paths_on_a_console_that_cannot_show_them(self) -> None:
+        """A cp1252 or ASCII stdout (a Windows pipe) gets escapes, not a crash after the work."""
+        out = helpers.temp_dir(self) / "漢字 😀"
+        env = dict(os.environ, PYTHONIOENCODING="ascii", PYTHONDONTWRITEBYTECODE="1")
+        result = subprocess.run([sys.executable, "project/generate_data.py", "--generate",
+                                 "--scale", "0.05", "--out", str(out), "-q"], cwd=helpers.ROOT,
+                                capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("\\u6f22\\u5b57", result.stdout)
+        self.assertEqual(verify(out), [])
+
     def test_readme_one_line_naming_file_line_and_column(self) -> None:
         """README: bad input gets one line naming the file, line and column, for any text."""
         tmp = helpers.temp_dir(self)

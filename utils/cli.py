@@ -91,6 +91,9 @@ def run(prog: str, body: Callable[[], int | None], database: Path | None = None)
     Beside KitError, any OSError or sqlite3 error that escapes the library (disk full,
     permission denied, I/O error) is one line naming its file (``database`` for SQLite's).
     """
+    for stream in (sys.stdout, sys.stderr):  # a path like 漢字 on a non-UTF-8 console or pipe
+        if hasattr(stream, "reconfigure"):   # (Windows cp1252, PYTHONIOENCODING=ascii) must
+            stream.reconfigure(errors="backslashreplace")  # not crash after the work is done
     try:
         return body() or 0
     except KitError as exc:
