@@ -21,10 +21,10 @@ from data_generation import generator as gen
 from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
 from data_generation.parallel import BlockSource, Rendered
 from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME
-from utils.errors import KitError
+from utils.errors import KitError, os_reason
 from utils.fileio import (cents_to_str, fsync_dir, read_input_text, sha256_file, staging_dir,
                           to_json)
-from utils.locking import writing_data
+from utils.locking import reading_data, writing_data
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +238,11 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
 
 def verify(out_dir: Path) -> list[str]:
     """Compare the files of a data directory with its manifest; return the problems."""
+    with reading_data(out_dir):  # never a directory a generator is replacing
+        return _verify(out_dir)
+
+
+def _verify(out_dir: Path) -> list[str]:
     import json
     manifest_path = out_dir / MANIFEST_NAME
     try:
@@ -251,6 +256,13 @@ def verify(out_dir: Path) -> list[str]:
         path = out_dir / entry["file"]
         if not path.exists():
             problems.append(f"{path}: missing")
-        elif sha256_file(path) != entry["sha256"]:
-            problems.append(f"{path}: SHA-256 differs from the manifest (edited after generation?)")
+        else:
+            try:
+                digest = sha256_file(path)
+            except OSError as exc:
+                problems.append(f"{path}: cannot read: {os_reason(exc)}")
+                continue
+            if digest != entry["sha256"]:
+                problems.append(f"{path}: SHA-256 differs from the manifest "
+                                f"(edited after generation?)")
     return problems

@@ -288,6 +288,8 @@ class NotARegularFile(OneLine):
                               str(self.tmp / "q")], str(odd)),
                 "profile database": (["project/profile_data.py", "--db", str(odd),
                                       "--out-dir", str(self.tmp / "q")], str(odd)),
+                "verify": (["project/generate_data.py", "--verify", "--out", str(data)],
+                           "orders.csv: cannot read"),
             }
             for name, (args, named) in cases.items():
                 with self.subTest(kind=kind, input=name):
