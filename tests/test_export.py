@@ -331,7 +331,7 @@ class FailureModes(unittest.TestCase):
         (out / ".someone-else.tmp").mkdir()
         export(self.db, out, ["jsonl"])
         self.assertEqual(sorted(p.name for p in out.iterdir()),
-                         [".export.lock", ".someone-else.tmp", "jsonl"])
+                         [".someone-else.tmp", "jsonl"])  # no lock file left
 
     def test_unwritable_target_and_missing_database(self) -> None:
         blocker = self.work / "a-file"

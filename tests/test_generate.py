@@ -207,8 +207,7 @@ class AtomicOutput(unittest.TestCase):
 
     def assert_untouched(self) -> None:
         self.assertEqual(digests(self.data_dir), self.before)
-        self.assertEqual(sorted(p.name for p in self.tmp.iterdir() if p.name.startswith(".")
-                                and not p.name.endswith(".lock")), [])
+        self.assertEqual(sorted(p.name for p in self.tmp.iterdir() if p.name.startswith(".")), [])
 
     def test_failed_write_keeps_previous_dataset(self) -> None:
         real = writer.write_csvs
