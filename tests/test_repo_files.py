@@ -48,7 +48,7 @@ class Workflow(unittest.TestCase):
 
 class Makefile(unittest.TestCase):
     TARGETS = ["setup", "generate", "ingest", "report", "query", "run", "test", "serve", "docs",
-               "profile", "export", "bench", "clean", "docker-build", "docker-run"]
+               "profile", "export", "bench", "bench-publish", "example", "clean", "docker-build", "docker-run"]
 
     def test_every_target_is_one_python_or_docker_command(self) -> None:
         text = (ROOT / "Makefile").read_text(encoding="utf-8")
@@ -57,6 +57,21 @@ class Makefile(unittest.TestCase):
                 match = re.search(rf"^{re.escape(target)}:.*\n\t(.+)$", text, re.M)
                 self.assertIsNotNone(match, target)
                 self.assertRegex(match.group(1), r"^(\$\(PYTHON\) |docker )")
+
+    def test_every_target_has_a_help_line(self) -> None:
+        text = (ROOT / "Makefile").read_text(encoding="utf-8")
+        self.assertEqual(re.findall(r"^([a-z][a-z-]*):.*## ", text, re.M), ["help", *self.TARGETS])
+        self.assertIn(".DEFAULT_GOAL := help", text)
+
+    @unittest.skipUnless(shutil.which("make"), "make is not installed")
+    def test_bare_make_and_make_help_list_every_target(self) -> None:
+        for command in (["make"], ["make", "help"]):
+            with self.subTest(command=command):
+                proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+                self.assertEqual(proc.returncode, 0, proc.stderr)
+                listed = re.findall(r"^  make (\S+) +\S", proc.stdout, re.M)
+                self.assertEqual(listed, ["help", *self.TARGETS])
+                self.assertNotIn("is fine", proc.stdout)  # setup did not run
 
     @unittest.skipUnless(shutil.which("make"), "make is not installed")
     def test_dry_run_of_every_target(self) -> None:
