@@ -108,6 +108,30 @@ class Container(unittest.TestCase):
         self.assertIn("Licence: MIT", (ROOT / "README.md").read_text(encoding="utf-8"))
 
 
+class PlainUnittest(unittest.TestCase):
+    """``python -m unittest`` from the root runs the suite, as ``discover -s tests`` does."""
+
+    def count(self, start: str) -> int:
+        proc = subprocess.run([sys.executable, "-c", "import unittest; print(unittest."
+                               f"defaultTestLoader.discover({start!r}).countTestCases())"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return int(proc.stdout)
+
+    def test_both_commands_find_the_same_tests(self) -> None:
+        whole = self.count("tests")
+        self.assertGreater(whole, 200)
+        self.assertEqual(self.count("."), whole)
+
+    def test_the_bare_command_runs_tests(self) -> None:
+        for command in (["-m", "unittest"], ["-m", "unittest", "discover", "-s", "tests"]):
+            with self.subTest(command=command):
+                proc = subprocess.run([sys.executable, *command, "-k", "test_loader_rejects_what"],
+                                      cwd=ROOT, capture_output=True, text=True, timeout=120)
+                self.assertEqual(proc.returncode, 0, proc.stderr)
+                self.assertIn("Ran 1 test", proc.stderr)
+
+
 class ExampleRun(unittest.TestCase):
     @unittest.skipUnless(sys.platform.startswith("linux"), "example_run.md is the Linux transcript")
     def test_example_run_is_current(self) -> None:
