@@ -34,6 +34,8 @@ class Benchmark(unittest.TestCase):
         self.assertIn("python bench/run.py --scales 0.05 --workers 1 --runs 1`",
                       (repo / "bench/results.md").read_text(encoding="utf-8"))
         self.assertNotEqual(sha256_file(repo / "bench/results.json"), committed["bench/results.json"])
+        dry = helpers.run_script("project/clean.py", "--dry-run", cwd=repo)
+        self.assertIn("would remove bench/out\n", dry.stdout)
 
 
 if __name__ == "__main__":
