@@ -1,10 +1,13 @@
 """Issue 9's repository files: the CI workflow, the Makefile, the container files, the licence."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 import unittest
 
 import helpers
@@ -103,6 +106,57 @@ class Container(unittest.TestCase):
         self.assertEqual(compose["services"]["pipeline"]["volumes"],
                          compose["services"]["server"]["volumes"])
 
+    def test_compose_volume_holds_outputs_only_and_both_services_have_a_healthcheck(self) -> None:
+        compose = yaml_subset.load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+        workdir = re.search(r"(?m)^WORKDIR (\S+)$", (ROOT / "Dockerfile").read_text()).group(1)
+        for name, service in compose["services"].items():
+            with self.subTest(service=name):
+                for volume in service["volumes"]:
+                    target = volume.split(":")[1]
+                    # neither the application directory nor anything above or inside it
+                    self.assertFalse(workdir.startswith(target) or target.startswith(workdir + "/")
+                                     or target == workdir, volume)
+                self.assertEqual(service["healthcheck"]["test"][0], "CMD")
+
+    @unittest.skipIf(os.name == "nt" or not shutil.which("sh"), "the compose commands use sh")
+    def test_compose_commands_and_healthchecks_work_without_docker(self) -> None:
+        """Each service's command and healthcheck, run here with the volume as a temp dir."""
+        compose = yaml_subset.load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+        tmp = helpers.temp_dir(self)
+        repo = helpers.copy_repo(tmp)
+        volume = compose["services"]["server"]["volumes"][0].split(":")[1]
+        port = str(free_port())
+
+        def local(command: list[str]) -> list[str]:
+            out = [sys.executable if part == "python" else
+                   part.replace(volume, str(tmp / "volume")).replace("8000", port) for part in command]
+            return out[1:] if out[0] == "CMD" else out
+        env = dict(os.environ, SCALE="0.05", PYTHONDONTWRITEBYTECODE="1")
+        pipeline = compose["services"]["pipeline"]
+        proc = subprocess.run(local(pipeline["command"]), cwd=repo, env=env, capture_output=True,
+                              text=True, timeout=300)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(subprocess.run(local(pipeline["healthcheck"]["test"]), cwd=repo).returncode, 0)
+        self.assertFalse((repo / "report.json").exists())  # it wrote into the volume only
+
+        server = compose["services"]["server"]
+        check = local(server["healthcheck"]["test"])
+        self.assertNotEqual(subprocess.run(check, capture_output=True).returncode, 0)  # not up yet
+        process = subprocess.Popen(local(server["command"]), cwd=repo, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(process.wait, 10)
+        self.addCleanup(process.terminate)
+        for _ in range(100):
+            if subprocess.run(check, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            self.fail("the server's healthcheck never passed")
+        import urllib.request
+        for path in ("/frontend/", "/report.json", "/query_result.json"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as reply:
+                self.assertEqual(reply.status, 200, path)
+
     def test_licence_is_mit_and_named_in_the_readme(self) -> None:
         self.assertTrue((ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License"))
         self.assertIn("Licence: MIT", (ROOT / "README.md").read_text(encoding="utf-8"))
@@ -137,6 +191,12 @@ class ExampleRun(unittest.TestCase):
     def test_example_run_is_current(self) -> None:
         proc = helpers.run_script("project/example_run.py", "--check", cwd=ROOT)
         self.assertEqual(proc.returncode, 0, proc.stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":
