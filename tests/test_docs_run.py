@@ -3,7 +3,8 @@
 A fenced block whose info string is ``sh runnable cwd=DIR`` is run, in document order, by
 bash in a fresh copy of the repository (a git repository, so its status means something),
 from ``DIR`` (relative to the root; ``.`` is the root), and must exit 0. Every runnable
-block must name its directory, and the prose above it says the same to the reader. After
+block must name its directory, and the prose above it says the same to the reader; so
+must a shell block that is not run (``sh cwd=DIR``: the server, which runs until Ctrl-C). After
 the last block ``git status --porcelain`` must be empty: no documented command modifies a
 tracked file or leaves an untracked one; then ``clean.py`` must remove every ignored file
 the blocks produced. Two substitutions keep the test bounded and independent of the
