@@ -162,6 +162,49 @@ class Container(unittest.TestCase):
         self.assertIn("Licence: MIT", (ROOT / "README.md").read_text(encoding="utf-8"))
 
 
+class GeneratedPaths(unittest.TestCase):
+    """.gitignore is the one list of generated paths that clean.py removes."""
+
+    def test_anchored_unanchored_and_directory_patterns(self) -> None:
+        from utils.generated import generated_paths, is_generated
+        root = helpers.temp_dir(self)
+        (root / ".gitignore").write_text("# generated\n/out/\n/db/*.db\n__pycache__/\n*.pyc\n")
+        for name in ("out/a.csv", "db/x.db", "db/schema.sql", "pkg/__pycache__/m.pyc",
+                     "pkg/loose.pyc", "pkg/out/keep.txt", ".git/objects/y.pyc"):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text("")
+        self.assertEqual([p.relative_to(root).as_posix() for p in generated_paths(root)],
+                         ["out", "db/x.db", "pkg/__pycache__", "pkg/loose.pyc"])
+        patterns = ["/out/", "/db/*.db", "__pycache__/"]
+        self.assertTrue(is_generated("out", True, patterns))
+        self.assertFalse(is_generated("out", False, patterns))  # a file named out is source
+        self.assertFalse(is_generated("pkg/out", True, patterns))  # anchored at the root
+        self.assertTrue(is_generated("a/b/__pycache__", True, patterns))
+
+    def test_unsupported_patterns_are_refused(self) -> None:
+        from utils.generated import generated_patterns
+        root = helpers.temp_dir(self)
+        for bad in ("!keep.db\n", "/a/**/b\n", "docs/profile.html\n", "# nothing\n"):
+            with self.subTest(bad=bad):
+                (root / ".gitignore").write_text(bad)
+                with self.assertRaises(ValueError):
+                    generated_patterns(root)
+
+    def test_clean_dry_run_lists_every_ignored_path(self) -> None:
+        repo = helpers.copy_repo(helpers.temp_dir(self))
+        subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+        for name in ("data/x.csv", "db/e.db", "db/.e.db.lock", ".data.lock", "report.md",
+                     "bench/out/results.md", "tests/artifacts/shot.png", "api/__pycache__/m.pyc"):
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            (repo / name).write_text("")
+        ignored = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=repo,
+                                 capture_output=True, text=True, check=True).stdout
+        ignored = sorted(line[3:].rstrip("/") for line in ignored.splitlines() if line.startswith("!!"))
+        dry = helpers.run_script("project/clean.py", "--dry-run", cwd=repo)
+        listed = sorted(line.split(" ", 2)[2] for line in dry.stdout.splitlines())
+        self.assertEqual(listed, ignored)
+
+
 class PlainUnittest(unittest.TestCase):
     """``python -m unittest`` from the root runs the suite, as ``discover -s tests`` does."""
 

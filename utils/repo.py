@@ -7,8 +7,8 @@ from pathlib import Path
 from utils.config import ROOT
 from utils.generated import generated_patterns, is_generated
 
-# Never source, wherever they are: git's own data and Python's caches.
-NOT_SOURCE_NAMES = {".git", "__pycache__"}
+# Git's own data; everything else that is not source is listed in .gitignore.
+NOT_SOURCE_NAMES = {".git"}
 
 
 def copy_source_tree(target: Path, root: Path = ROOT) -> Path:
@@ -23,7 +23,7 @@ def copy_source_tree(target: Path, root: Path = ROOT) -> Path:
         skipped = set()
         for name in names:
             relative = name if base == "." else f"{base}/{name}"
-            if (name in NOT_SOURCE_NAMES or name.endswith(".pyc")
+            if (name in NOT_SOURCE_NAMES
                     or is_generated(relative, (Path(folder) / name).is_dir(), patterns)):
                 skipped.add(name)
         return skipped
