@@ -103,9 +103,10 @@ def _stage(conn: sqlite3.Connection, schema: Schema, staged: dict[str, Path]) ->
         files["sqlite-dump"] = [{"file": DUMP_NAME}]
     if "postgres" in staged:
         stage = staged["postgres"]
-        (stage / "schema.sql").write_text(postgres_schema(schema), encoding="utf-8", newline="\n")
-        (stage / "load.sql").write_text(load_script(schema, [f["file"] for f in files["postgres"]]),
-                                        encoding="utf-8", newline="\n")
+        # bytes, not write_text(newline=...), which needs Python 3.10: "\n" on every OS
+        (stage / "schema.sql").write_bytes(postgres_schema(schema).encode("utf-8"))
+        (stage / "load.sql").write_bytes(
+            load_script(schema, [f["file"] for f in files["postgres"]]).encode("utf-8"))
         files["postgres"][:0] = [{"file": "schema.sql"}, {"file": "load.sql"}]
     for fmt, stage in staged.items():
         for entry in files[fmt]:
@@ -113,7 +114,7 @@ def _stage(conn: sqlite3.Connection, schema: Schema, staged: dict[str, Path]) ->
             entry.update(bytes=path.stat().st_size, sha256=sha256_file(path))
         manifest = {"kit": KIT_NAME, "format": fmt, "checksum": CHECKSUM_RULE,
                     "tables": tables, "files": files[fmt]}
-        (stage / MANIFEST_NAME).write_text(to_json(manifest), encoding="utf-8", newline="\n")
+        (stage / MANIFEST_NAME).write_bytes(to_json(manifest).encode("utf-8"))
         log.info("%s: %d file(s), %d rows", fmt, len(files[fmt]), sum(t["rows"] for t in tables))
 
 

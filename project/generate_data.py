@@ -13,7 +13,7 @@ from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, l
 from data_generation.parallel import default_workers  # noqa: E402
 from data_generation.writer import Part, generate, verify  # noqa: E402
 from utils import cli  # noqa: E402
-from utils.config import DATA_DIR, DEFAULT_SCALE, DEFAULT_SEED, ROOT  # noqa: E402
+from utils.config import DATA_DIR, DEFAULT_SCALE, DEFAULT_SEED  # noqa: E402
 from utils.errors import CheckFailed, UsageError  # noqa: E402
 from utils.progress import Progress  # noqa: E402
 
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             problems = verify(args.out)
             if problems:
                 raise CheckFailed(f"{len(problems)} file(s) differ from the manifest: {problems[0]}")
-            print(f"{cli.relative(args.out, ROOT)}: every file matches manifest.json")
+            print(f"{cli.shown(args.out)}: every file matches manifest.json")
             return 0
         if (args.parts is None) != (args.part is None):
             raise UsageError("--parts and --part go together")
@@ -76,9 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             manifest = generate(settings, args.out, args.workers, part, progress)
         finally:
             progress.close()
-        for entry in manifest["files"]:
-            print(f"{cli.relative(args.out / entry['file'], ROOT)}\t{entry['rows']} rows")
-        print(f"{cli.relative(args.out / 'manifest.json', ROOT)}")
+        for entry in manifest["files"] + manifest.get("labels", []):
+            print(f"{cli.shown(args.out / entry['file'])}\t{entry['rows']} rows")
+        print(f"{cli.shown(args.out / 'manifest.json')}")
         return 0
 
     return cli.run(PROG, body)

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.profile import build_profile, write_profile  # noqa: E402
 from utils import cli  # noqa: E402
-from utils.config import DB_PATH, DOCS_DIR, ROOT, SCHEMA_PATH  # noqa: E402
+from utils.config import DB_PATH, DOCS_DIR, SCHEMA_PATH  # noqa: E402
 
 PROG = "profile_data.py"
 
@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def body() -> int:
         for path in write_profile(build_profile(args.db, args.schema), args.out_dir):
-            print(cli.relative(path, ROOT))
+            print(cli.shown(path))
         return 0
 
     return cli.run(PROG, body, database=args.db)

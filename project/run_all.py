@@ -19,7 +19,7 @@ from db.report import build_report, write_report  # noqa: E402
 from queries.run_query import connect_readonly, export, load_query, run  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import (CLV_QUERY, DATA_DIR, DB_PATH, DEFAULT_SCALE, DEFAULT_SEED,  # noqa: E402
-                          MANIFEST_NAME, OUTPUT_DIR, ROOT, SCHEMA_PATH)
+                          MANIFEST_NAME, OUTPUT_DIR, SCHEMA_PATH)
 from utils.errors import CheckFailed  # noqa: E402
 from utils.fileio import sha256_file  # noqa: E402
 
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings(seed=args.seed, scale=args.scale,
                             rates=load_rates(args.config) if args.config else Rates())
         manifest = generate(settings, args.data_dir, args.workers)
-        written = [args.data_dir / f["file"] for f in manifest["files"]]
+        written = [args.data_dir / f["file"] for f in manifest["files"] + manifest["labels"]]
         written.append(args.data_dir / MANIFEST_NAME)
         ingest(args.data_dir, args.db, SCHEMA_PATH)
         written.append(args.db)
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.db, args.out_dir / "exports", exporter.FORMATS, SCHEMA_PATH)]
             written += write_profile(build_profile(args.db, SCHEMA_PATH), args.out_dir / "docs")
         for path in written:
-            print(f"{sha256_file(path)[:12]}  {cli.relative(path, ROOT)}")
+            print(f"{sha256_file(path)[:12]}  {cli.shown(path)}")
         summary = report["summary"]
         print(f"seed {args.seed}, scale {settings.scale_label}: {summary['passed']} of "
               f"{summary['checks']} checks passed in {time.perf_counter() - started:.1f} s")

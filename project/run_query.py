@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             conn.close()
         for path in written:
-            print(cli.relative(path, ROOT))
+            print(cli.shown(path))
         return 0
 
     return cli.run(PROG, body, database=args.db)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -118,6 +119,30 @@ def relative(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def shown(path: Path, cwd: Path | None = None) -> str:
+    """``path`` as the reader can use it from where they stand.
+
+    Relative to the working directory when both are inside the repository (``../report.md``
+    from ``project/``), absolute otherwise; every command prints paths through this.
+    """
+    path = Path(path).resolve()
+    here = Path(cwd if cwd is not None else os.getcwd()).resolve()
+    if _inside(path, ROOT) and _inside(here, ROOT):
+        try:
+            return Path(os.path.relpath(path, here)).as_posix()
+        except ValueError:  # another drive on Windows
+            pass
+    return str(path)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
 
 
 def entry(main: Callable[[Sequence[str] | None], int]) -> None:
