@@ -130,12 +130,10 @@ class Settings:
             raise UsageError(f"window end {self.end} is before its start {self.start}")
         if self.scale > MAX_SCALE:
             raise UsageError(f"scale {self.scale} is too large (at most {MAX_SCALE:,})")
-        if self.n_users < 1:
-            raise UsageError(f"scale {self.scale} is too small: it gives no users")
 
     @property
     def n_users(self) -> int:
-        return round(USERS_PER_SCALE * self.scale)
+        return max(1, round(USERS_PER_SCALE * self.scale))  # any scale > 0 gives a dataset
 
     @property
     def n_products(self) -> int:

@@ -172,6 +172,8 @@ def _json_array(handle: TextIO, name: str) -> Iterator[tuple[str, object]]:
         raise Malformed(f"{name}: not a JSON array")
     pos += 1
     closed = skip() == "]"
+    if closed:  # an empty table: "[]"
+        pos += 1
     while not closed:
         skip()
         while True:

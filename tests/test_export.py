@@ -223,6 +223,14 @@ class Exports(unittest.TestCase):
         total = sum(rows for rows, _ in self.expected.values())
         self.assertTrue(all(r.rows == total for r in results))
 
+    def test_empty_json_array_is_an_empty_table(self) -> None:
+        """Issue 12: an empty table is written as "[]"; the reader called that trailing text."""
+        for text in ("[]\n", "[ ]", "\n[\n]\n"):
+            with self.subTest(text=text):
+                self.assertEqual(list(export_readers._json_array(io.StringIO(text), "t.json")), [])
+        with self.assertRaisesRegex(export_readers.Malformed, "text after the end"):
+            list(export_readers._json_array(io.StringIO("[] x"), "t.json"))
+
     def test_json_arrays_are_read_across_any_chunk_boundary(self) -> None:
         with mock.patch.object(export_readers, "CHUNK", 7):
             self.assertEqual(verify_exports(self.out / "json", self.db)[0].format, "json")
