@@ -42,6 +42,8 @@ class Rates:
     cancel_rate: float = 0.03
     refund_rate: float = 0.03
     failed_payment_weights: tuple[float, ...] = (0.93, 0.05, 0.02)  # 0, 1, 2 failures first
+    pending_decline_rate: float = 0.3   # share of pending orders with one declined attempt
+    cancelled_decline_rate: float = 0.4  # share of cancelled orders with one declined attempt
     retry_same_method: float = 0.5
     split_payment_rate: float = 0.03
     method_weights: tuple[float, ...] = (0.60, 0.28, 0.12)  # card, paypal, bank
