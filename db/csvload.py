@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import re
 from datetime import date, datetime
 from operator import itemgetter
@@ -22,10 +23,18 @@ from utils.errors import DataError
 
 FIELD_LIMIT = 1 << 20   # 1 MiB: far above any real value, far below a runaway field
 
-_INTEGER = re.compile(r"-?[0-9]{1,18}")
-_TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_REAL = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+# Value shapes, shared by the fast path (one regex per line) and the strict path (per value),
+# so both accept exactly the same values; each is what PostgreSQL also loads unchanged.
+_INTEGER_BODY = r"-?[0-9]{1,18}"            # inside int64 (SQLite) and bigint (PostgreSQL)
+_YEAR = r"(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"  # 0001-9999: no year 0
+_DATE_BODY = _YEAR + r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"  # 30 February: CHECK/strict
+_TIMESTAMP_BODY = _DATE_BODY + r" (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_REAL_BODY = r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"  # then finite, not underflowing
+
+_INTEGER = re.compile(_INTEGER_BODY)
+_TIMESTAMP = re.compile(_TIMESTAMP_BODY)
+_DATE = re.compile(_DATE_BODY)
+_REAL = re.compile(_REAL_BODY)
 
 Converter = Callable[[str], object]
 
@@ -44,33 +53,44 @@ def _integer(value: str) -> int:
     return int(value)
 
 
-def _decimal(places: int) -> Converter:
-    pattern = re.compile(r"-?[0-9]{1,13}(\.[0-9]{1,%d})?" % places)
+def _decimal_body(column: Column) -> str:
+    """DECIMAL(p,s): at most p - s digits before the point (leading zeros aside), s after."""
+    whole, places = column.precision - column.decimals, column.decimals
+    before = f"0*[0-9]{{1,{whole}}}" if whole > 0 else "0+"
+    return f"-?{before}" + (f"(?:\\.[0-9]{{1,{places}}})?" if places else "")
+
+
+def _decimal(column: Column) -> Converter:
+    pattern = re.compile(_decimal_body(column))
+    places = column.decimals
+    shape = re.compile(r"-?[0-9]+(\.[0-9]{1,%d})?" % places)
 
     def convert(value: str) -> float:
         if not pattern.fullmatch(value):
+            if shape.fullmatch(value):  # well formed, too large for its column
+                raise ValueProblem(
+                    f"{_show(value)} has more than {column.precision - places} digits before the "
+                    f"point: {column.declared} holds {column.precision} digits in all")
             raise ValueProblem(f"expected a number with at most {places} decimals, got {_show(value)}")
-        return float(value)  # exact to the cent once read back via round(x * 100)
+        return float(value)  # at most 15 digits: exact once read back via round(x * 100)
     return convert
 
 
 def _timestamp(value: str) -> str:
-    match = _TIMESTAMP.fullmatch(value)
     try:
-        if not match:
+        if not _TIMESTAMP.fullmatch(value):
             raise ValueError
-        datetime(*(int(part) for part in match.groups()))
+        datetime(int(value[:4]), int(value[5:7]), int(value[8:10]))  # the calendar
     except ValueError:
         raise ValueProblem(f"expected a timestamp 'YYYY-MM-DD HH:MM:SS', got {_show(value)}") from None
     return value
 
 
 def _date(value: str) -> str:
-    match = _DATE.fullmatch(value)
     try:
-        if not match:
+        if not _DATE.fullmatch(value):
             raise ValueError
-        date(*(int(part) for part in match.groups()))
+        date(int(value[:4]), int(value[5:7]), int(value[8:10]))
     except ValueError:
         raise ValueProblem(f"expected a date 'YYYY-MM-DD', got {_show(value)}") from None
     return value
@@ -79,7 +99,11 @@ def _date(value: str) -> str:
 def _real(value: str) -> float:
     if not _REAL.fullmatch(value):
         raise ValueProblem(f"expected a number, got {_show(value)}")
-    return float(value)
+    number = float(value)
+    mantissa = value.split("e")[0].split("E")[0]
+    if not math.isfinite(number) or (number == 0 and any(c in "123456789" for c in mantissa)):
+        raise ValueProblem(f"{_show(value)} is out of the range of a double")
+    return number
 
 
 def _text(value: str) -> str:
@@ -91,7 +115,7 @@ def converter(column: Column) -> Converter:
     if kind == "integer":
         return _integer
     if kind == "decimal":
-        return _decimal(column.decimals)
+        return _decimal(column)
     if kind == "timestamp":
         return _timestamp
     if kind == "date":
@@ -102,6 +126,9 @@ def converter(column: Column) -> Converter:
 
 
 _TEXT = r'[^,"\r\n\x00]'   # a value csv would write unquoted, without NUL
+# psql's \copy ends its input at a line "\." even inside a quoted CSV value (PostgreSQL 15),
+# so such a value could not be loaded from the export. Only quoted values hold line breaks.
+_END_OF_DATA = re.compile(r"\n\\\.\r?\n")
 
 
 def value_pattern(column: Column) -> str:
@@ -113,15 +140,15 @@ def value_pattern(column: Column) -> str:
     required = column.not_null or column.primary_key
     kind = column.kind
     if kind == "integer":
-        body = r"-?[0-9]{1,18}"
+        body = _INTEGER_BODY
     elif kind == "decimal":
-        body = r"-?[0-9]{1,13}(?:\.[0-9]{1,%d})?" % column.decimals
+        body = _decimal_body(column)
     elif kind == "timestamp":
-        body = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}"
+        body = _TIMESTAMP_BODY
     elif kind == "date":
-        body = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        body = _DATE_BODY
     elif kind == "real":
-        body = r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+        body = r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?"  # always finite; the strict path reads the rest
     else:
         return f"({_TEXT}{{{1 if required else 0},{FIELD_LIMIT}}})"
     return f"({body})" if required else f"((?:{body})?)"
@@ -256,6 +283,10 @@ class CsvSource:
                 continue
             if "\x00" in value:  # csv rejects NUL before Python 3.11, passes it on after
                 raise self.error("contains a NUL byte", line, column.name)
+            if _END_OF_DATA.search(value):
+                raise self.error("a line of it is only '\\.', which psql's \\copy of the "
+                                 "PostgreSQL export would take for the end of the data",
+                                 line, column.name)
             if value == "":
                 # SQLite reports INTEGER PRIMARY KEY as nullable (NULL means "invent a
                 # rowid"): a key left empty in a CSV is an error, not a request for one.
