@@ -260,7 +260,14 @@ class CsvSource:
             if line in ("\n", "\r\n"):
                 continue  # a blank line
             self._record_line = number
-            fields = next(csv.reader(self._continued(line, numbered), strict=True), [])
+            record: list[str] = []
+            try:
+                fields = next(csv.reader(self._continued(line, numbered, record), strict=True), [])
+            except csv.Error as exc:
+                if "NUL" in str(exc):  # csv before Python 3.11: name the column all the same
+                    raise self.error("contains a NUL byte", number, _nul_column(record, header)) \
+                        from None
+                raise
             if len(fields) != width:
                 raise self.error(f"expected {width} fields, found {len(fields)}"
                                  + (" (truncated row?)" if len(fields) < width else ""), number)
@@ -268,10 +275,14 @@ class CsvSource:
             yield number, self.convert([fields[p] for p in positions], number)
 
     @staticmethod
-    def _continued(line: str, numbered: Iterator[tuple[int, str]]) -> Iterator[str]:
-        """This line, then the following ones, for a record that spans several lines."""
+    def _continued(line: str, numbered: Iterator[tuple[int, str]],
+                   record: list[str]) -> Iterator[str]:
+        """This line, then the following ones, for a record that spans several lines
+        (each also appended to ``record``)."""
+        record.append(line)
         yield line
         for _, more in numbered:
+            record.append(more)
             yield more
 
     def convert(self, fields: list, line: int) -> tuple:
@@ -321,6 +332,19 @@ class CsvSource:
             raise self.error("header: " + "; ".join(problems)
                              + f" (expected {','.join(expected)})", 1)
         return [seen[c] for c in expected]
+
+
+def _nul_column(record: list[str], header: list[str]) -> str | None:
+    """The header name of the first field holding a NUL (error path only)."""
+    text, mark = "".join(record), "\U0010ffff"  # a noncharacter: never in real data
+    if mark in text:
+        return None
+    try:
+        fields = next(csv.reader([text.replace("\x00", mark)], strict=True), [])
+    except csv.Error:
+        return None
+    index = next((i for i, field in enumerate(fields) if mark in field), None)
+    return header[index] if index is not None and index < len(header) else None
 
 
 def _csv_message(exc: csv.Error) -> str:
