@@ -53,9 +53,15 @@ def _integer(value: str) -> int:
     return int(value)
 
 
+def _whole_digits(column: Column) -> int:
+    """Digits a DECIMAL(p,s) value may have before the point: p - s, and no more than a
+    double (SQLite's REAL) holds exactly, 15 significant digits in all."""
+    return min(column.precision, 15) - column.decimals
+
+
 def _decimal_body(column: Column) -> str:
     """DECIMAL(p,s): at most p - s digits before the point (leading zeros aside), s after."""
-    whole, places = column.precision - column.decimals, column.decimals
+    whole, places = _whole_digits(column), column.decimals
     before = f"0*[0-9]{{1,{whole}}}" if whole > 0 else "0+"
     return f"-?{before}" + (f"(?:\\.[0-9]{{1,{places}}})?" if places else "")
 
@@ -68,9 +74,8 @@ def _decimal(column: Column) -> Converter:
     def convert(value: str) -> float:
         if not pattern.fullmatch(value):
             if shape.fullmatch(value):  # well formed, too large for its column
-                raise ValueProblem(
-                    f"{_show(value)} has more than {column.precision - places} digits before the "
-                    f"point: {column.declared} holds {column.precision} digits in all")
+                raise ValueProblem(f"{_show(value)} has more than {_whole_digits(column)} digits "
+                                   f"before the point, the most {column.declared} keeps")
             raise ValueProblem(f"expected a number with at most {places} decimals, got {_show(value)}")
         return float(value)  # at most 15 digits: exact once read back via round(x * 100)
     return convert
