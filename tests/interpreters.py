@@ -8,6 +8,7 @@ reference interpreter's, except the rows that record which interpreter ingested 
 Used by tests/test_pythons.py and, as a script, by .ci/run:
 
     python tests/interpreters.py          # exit 1 if any installed interpreter fails or differs
+    python tests/interpreters.py --scale 0.1   # extra options go to run_all.py
 """
 from __future__ import annotations
 
@@ -97,10 +98,12 @@ def digests(repo: Path) -> dict[str, str]:
     return result
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Run the check; ``argv`` are extra run_all.py options (none: the README's command)."""
+    options = sys.argv[1:] if argv is None else argv
     work = Path(tempfile.mkdtemp(prefix="ecomkit-pythons-"))
     try:
-        reference = run_pipeline(sys.executable, work / "reference")
+        reference = run_pipeline(sys.executable, work / "reference", *options)
         print(f"reference {sys.executable}: pipeline and every --verify ok, {len(reference)} outputs")
         failed = 0
         for version, python in find_pythons().items():
@@ -108,7 +111,7 @@ def main() -> int:
                 print(f"python {version}: skipped: absent")
                 continue
             try:
-                mine = run_pipeline(python, work / version)
+                mine = run_pipeline(python, work / version, *options)
             except AssertionError as exc:
                 print(f"python {version} ({python}): FAILED: {exc}")
                 failed += 1

@@ -7,8 +7,12 @@ and named. .ci/run runs the same check at the default scale (tests/interpreters.
 """
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import sys
 import unittest
+from unittest import mock
 
 import helpers
 import interpreters
@@ -62,8 +66,19 @@ class EveryInstalledPython(unittest.TestCase):
         self.check("pypy3")
 
     def test_absent_versions_are_reported_not_hidden(self) -> None:
+        """The .ci/run step names every version it could not run (an empty pyenv here)."""
         found = interpreters.find_pythons()
         self.assertEqual(list(found), [*interpreters.VERSIONS, "pypy3"])
+        empty = helpers.temp_dir(self)
+        out = io.StringIO()
+        with mock.patch.dict(os.environ, {"PYENV_ROOT": str(empty)}), \
+                mock.patch.object(interpreters.shutil, "which", return_value=None), \
+                contextlib.redirect_stdout(out):
+            self.assertEqual(interpreters.main(["--scale", "0.05"]), 0)
+        lines = out.getvalue().splitlines()
+        self.assertIn("pipeline and every --verify ok", lines[0])
+        self.assertEqual(lines[1:], [f"python {v}: skipped: absent"
+                                     for v in [*interpreters.VERSIONS, "pypy3"]])
 
 
 if __name__ == "__main__":
