@@ -43,6 +43,8 @@ class Rates:
     cancel_rate: float = 0.03
     refund_rate: float = 0.03
     failed_payment_weights: tuple[float, ...] = (0.93, 0.05, 0.02)  # 0, 1, 2 failures first
+    pending_decline_rate: float = 0.3   # share of pending orders with one declined attempt
+    cancelled_decline_rate: float = 0.4  # share of cancelled orders with one declined attempt
     retry_same_method: float = 0.5
     split_payment_rate: float = 0.03
     method_weights: tuple[float, ...] = (0.60, 0.28, 0.12)  # card, paypal, bank
@@ -131,12 +133,10 @@ class Settings:
             raise UsageError(f"window end {self.end} is before its start {self.start}")
         if self.scale > MAX_SCALE:
             raise UsageError(f"scale {self.scale} is too large (at most {MAX_SCALE:,})")
-        if self.n_users < 1:
-            raise UsageError(f"scale {self.scale} is too small: it gives no users")
 
     @property
     def n_users(self) -> int:
-        return round(USERS_PER_SCALE * self.scale)
+        return max(1, round(USERS_PER_SCALE * self.scale))  # any scale > 0 gives a dataset
 
     @property
     def n_products(self) -> int:

@@ -25,7 +25,7 @@ from db.schema import Schema, Table, load_schema, quote
 from queries.run_query import connect_readonly
 from utils.config import KIT_NAME, MANIFEST_NAME, SCHEMA_PATH
 from utils.errors import KitError
-from utils.fileio import fsync_dir, sha256_file, staging_dir, to_json
+from utils.fileio import fsync_dir, sha256_file, staging_dir, to_json, write_text
 from utils.locking import exclusive_lock
 
 log = logging.getLogger(__name__)
@@ -103,10 +103,8 @@ def _stage(conn: sqlite3.Connection, schema: Schema, staged: dict[str, Path]) ->
         files["sqlite-dump"] = [{"file": DUMP_NAME}]
     if "postgres" in staged:
         stage = staged["postgres"]
-        # bytes, not write_text(newline=...), which needs Python 3.10: "\n" on every OS
-        (stage / "schema.sql").write_bytes(postgres_schema(schema).encode("utf-8"))
-        (stage / "load.sql").write_bytes(
-            load_script(schema, [f["file"] for f in files["postgres"]]).encode("utf-8"))
+        write_text(stage / "schema.sql", postgres_schema(schema))
+        write_text(stage / "load.sql", load_script(schema, [f["file"] for f in files["postgres"]]))
         files["postgres"][:0] = [{"file": "schema.sql"}, {"file": "load.sql"}]
     for fmt, stage in staged.items():
         for entry in files[fmt]:
@@ -114,7 +112,7 @@ def _stage(conn: sqlite3.Connection, schema: Schema, staged: dict[str, Path]) ->
             entry.update(bytes=path.stat().st_size, sha256=sha256_file(path))
         manifest = {"kit": KIT_NAME, "format": fmt, "checksum": CHECKSUM_RULE,
                     "tables": tables, "files": files[fmt]}
-        (stage / MANIFEST_NAME).write_bytes(to_json(manifest).encode("utf-8"))
+        write_text(stage / MANIFEST_NAME, to_json(manifest))
         log.info("%s: %d file(s), %d rows", fmt, len(files[fmt]), sum(t["rows"] for t in tables))
 
 

@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 from db.checks import Check, load_checks, run_check
 from db.csvload import CsvSource, ValueProblem, converter, find_line
 from db.schema import Schema, Table, load_schema, quote
+from db.statements import execute, execute_many, fetch_all, fetch_one
 from utils.config import (CHECKS_DIR, GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE)
 from utils.errors import DataError, KitError, file_errors
 from utils.fileio import atomic_path, read_input_text, sha256_file
@@ -81,22 +82,22 @@ def _replace_database(schema: Schema, checks: list[Check], data_dir: Path, db_pa
 
 def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_dir: Path,
            manifest: dict, progress: Progress | None = None) -> list[LoadedFile]:
-    conn.execute("PRAGMA journal_mode = MEMORY")  # OFF would make ROLLBACK TO undefined
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    conn.execute("PRAGMA foreign_keys = OFF")  # checked once, in bulk, before the commit
+    execute(conn, "PRAGMA journal_mode = MEMORY")  # OFF would make ROLLBACK TO undefined
+    execute(conn, "PRAGMA synchronous = OFF")
+    execute(conn, f"PRAGMA cache_size = -{CACHE_KIB}")
+    execute(conn, "PRAGMA foreign_keys = OFF")  # checked once, in bulk, before the commit
     conn.executescript(schema.table_sql())
-    conn.execute("BEGIN")
+    execute(conn, "BEGIN")
     loaded = [_load_table(conn, table, data_dir / table.csv_name, progress)
               for table in schema.data_tables]
     for statement in schema.indexes:
-        conn.execute(statement)
+        execute(conn, statement)
     _check_calendar(conn, schema, data_dir)
     _check_foreign_keys(conn, schema, data_dir)
     _check_counts(conn, loaded)
     _check_invariants(conn, schema, checks, data_dir)
     _write_meta(conn, schema, loaded, manifest)
-    conn.execute("COMMIT")
+    execute(conn, "COMMIT")
     return loaded
 
 
@@ -127,20 +128,20 @@ def _insert(conn: sqlite3.Connection, sql: str, batch: list[tuple[int, tuple]],
             source: CsvSource) -> None:
     if not batch:
         return
-    conn.execute("SAVEPOINT batch")
+    execute(conn, "SAVEPOINT batch")
     try:
-        conn.executemany(sql, [values for _, values in batch])
+        execute_many(conn, sql, [values for _, values in batch])
     except sqlite3.IntegrityError:
-        conn.execute("ROLLBACK TO batch")
+        execute(conn, "ROLLBACK TO batch")
         for line, values in batch:  # replay row by row to name the failing line
             try:
-                conn.execute(sql, values)
+                execute(conn, sql, values)
             except sqlite3.IntegrityError as exc:
                 source.convert(list(values), line)  # a format fault (30 February) names itself
                 raise _constraint_error(exc, source, line) from None
         raise KitError(f"{source.name}: a constraint failed in a batch but in no single row")
     finally:
-        conn.execute("RELEASE batch")
+        execute(conn, "RELEASE batch")
 
 
 _FAILED_COLUMN = re.compile(r"constraint failed: (\w+)\.(\w+)")
@@ -187,8 +188,8 @@ def _check_calendar(conn: sqlite3.Connection, schema: Schema, data_dir: Path) ->
                 continue
             function = "datetime" if column.kind == "timestamp" else "date"
             name = quote(column.name)
-            row = conn.execute(f"SELECT rowid, {name} FROM {quote(table.name)} WHERE {name} IS NOT NULL "
-                               f"AND {function}({name}, '+0 days') IS NOT {name} LIMIT 1").fetchone()
+            row = fetch_one(conn, f"SELECT rowid, {name} FROM {quote(table.name)} WHERE {name} IS NOT "
+                            f"NULL AND {function}({name}, '+0 days') IS NOT {name} LIMIT 1")
             if row is not None:
                 try:
                     converter(column)(row[1])
@@ -200,16 +201,16 @@ def _check_calendar(conn: sqlite3.Connection, schema: Schema, data_dir: Path) ->
 
 
 def _check_foreign_keys(conn: sqlite3.Connection, schema: Schema, data_dir: Path) -> None:
-    violation = conn.execute("PRAGMA foreign_key_check").fetchone()
+    violation = fetch_one(conn, "PRAGMA foreign_key_check")
     if violation is None:
         return
     table_name, rowid, parent, fk_index = violation
     table = schema.tables[table_name]
-    fk_rows = conn.execute(f"PRAGMA foreign_key_list({quote(table_name)})").fetchall()
+    fk_rows = fetch_all(conn, f"PRAGMA foreign_key_list({quote(table_name)})")
     fk = next(row for row in fk_rows if row[0] == fk_index)
     column, parent_column = fk[3], fk[4] or "rowid"
-    value = conn.execute(f"SELECT {quote(column)} FROM {quote(table_name)} WHERE rowid = ?",
-                         (rowid,)).fetchone()[0]
+    value = fetch_one(conn, f"SELECT {quote(column)} FROM {quote(table_name)} WHERE rowid = ?",
+                      (rowid,))[0]
     line = _line_of(table, data_dir, rowid)
     raise DataError(table.csv_name, f"{value} does not match any {parent}.{parent_column} "
                                     f"(dangling foreign key)", line, column)
@@ -222,7 +223,7 @@ def _line_of(table: Table, data_dir: Path, key: object) -> int | None:
 
 def _check_counts(conn: sqlite3.Connection, loaded: Iterable[LoadedFile]) -> None:
     for item in loaded:
-        (count,) = conn.execute(f"SELECT count(*) FROM {quote(item.table)}").fetchone()
+        (count,) = fetch_one(conn, f"SELECT count(*) FROM {quote(item.table)}")
         if count != item.rows:
             raise DataError(item.file_name, f"{item.rows} rows read but {count} in the database")
 
@@ -268,7 +269,7 @@ def read_manifest(data_dir: Path) -> dict:
 def _write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFile],
                 manifest: dict) -> None:
     table = quote(META_TABLE)
-    conn.executemany(f"INSERT INTO {table} (kind, file_name, sha256, row_count) "
+    execute_many(conn, f"INSERT INTO {table} (kind, file_name, sha256, row_count) "
                      "VALUES ('file', ?, ?, ?)",
                      [(f.file_name, f.sha256, f.rows) for f in loaded])
     run = {
@@ -283,7 +284,7 @@ def _write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFil
         "sqlite_version": sqlite3.sqlite_version,
         "schema_sha256": sha256_file(schema.path),
     }
-    conn.executemany(f"INSERT INTO {table} (kind, key, value) VALUES ('run', ?, ?)",
+    execute_many(conn, f"INSERT INTO {table} (kind, key, value) VALUES ('run', ?, ?)",
                      [(key, str(value)) for key, value in run.items()])
 
 

@@ -198,11 +198,17 @@ def render_markdown(report: dict[str, Any]) -> str:
                     p["revenue"]] for p in t["top_products"]])
     a = report["anomalies"]
     out += ["## Anomaly detection (queries/anomalies.sql)", ""]
-    if a["precision"] is None:
+    if a["labelled_orders"] is None:
         out += [f"{a['flagged_orders']} orders flagged; {a['note']}, so no precision or recall.", ""]
-    else:
+    else:  # a ratio is None when nothing was flagged or nothing planted (a small scale, a zero rate)
         out += [f"{a['flagged_orders']} orders flagged, {a['labelled_orders']} planted: "
-                f"precision {a['precision']}, recall {a['recall']}.", ""]
+                f"precision {_ratio_text(a['precision'])}, recall {_ratio_text(a['recall'])}.", ""]
         out += _table(["planted pattern", "planted orders", "found", "recall"],
-                      [[p["pattern"], p["planted"], p["found"], p["recall"]] for p in a["by_pattern"]])
+                      [[p["pattern"], p["planted"], p["found"], p["recall"]]
+                       for p in a["by_pattern"]])
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _ratio_text(ratio: Any) -> str:
+    """A precision or recall, or "n/a" when its denominator is zero."""
+    return "n/a" if ratio is None else str(ratio)

@@ -524,7 +524,7 @@
     const a = expectObject(report.anomalies, 'anomalies');
     const byRule = expectObject(a.findings_by_rule, 'anomalies.findings_by_rule');
     const byPattern = expectArray(a.by_pattern || [], 'anomalies.by_pattern');
-    const labelled = a.precision !== null && a.precision !== undefined;
+    const labelled = a.labelled_orders !== null && a.labelled_orders !== undefined;  // precision is null too when nothing is flagged
     const stats = [
       ['flagged', 'Flagged orders', format('integer', a.flagged_orders), 'by at least one rule'],
       ['planted', 'Planted orders', format('integer', a.labelled_orders), 'labelled by the generator'],

@@ -575,6 +575,21 @@ class MissingDataTest(BrowserCase):
         self.assertEqual(len(rows), len(report["anomalies"]["findings_by_rule"]))
         self.assertEqual(page.find_all("body")[0].attrs.get("data-state"), "ready")
 
+    def test_labelled_dataset_with_nothing_flagged_is_not_called_unlabelled(self) -> None:
+        """Issue 12: a small scale flags nothing; precision is null but the labels exist."""
+        root = self.site("nothing-flagged")
+        publish_small_dataset(root, self.work / "nothing-flagged-data")
+        report = json.loads((root / "report.json").read_text(encoding="utf-8"))
+        report["anomalies"].update(flagged_orders=0, true_positives=0, precision=None,
+                                   recall=0.0, findings_by_rule={})
+        (root / "report.json").write_text(json.dumps(report), encoding="utf-8")
+        page = self.render(self.serve(root))
+        self.assertEqual(page.by_id("anomaly-flagged").text, "0")
+        self.assertEqual(page.by_id("anomaly-precision").text, DASH)
+        with self.assertRaises(AssertionError):  # no "this dataset has no labels" note
+            page.by_id("anomaly-note")
+        self.assertEqual(page.find_all("body")[0].attrs.get("data-state"), "ready")
+
     def test_malformed_files_leave_the_other_panels_working(self) -> None:
         root = self.site("malformed")
         (root / "report.json").write_text('{"kpis": {"revenue": 1,', encoding="utf-8")

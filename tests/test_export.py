@@ -223,6 +223,28 @@ class Exports(unittest.TestCase):
         total = sum(rows for rows, _ in self.expected.values())
         self.assertTrue(all(r.rows == total for r in results))
 
+    def test_empty_json_array_is_an_empty_table(self) -> None:
+        """Issue 12: an empty table is written as "[]"; the reader called that trailing text."""
+        for text in ("[]\n", "[ ]", "\n[\n]\n"):
+            with self.subTest(text=text):
+                self.assertEqual(list(export_readers._json_array(io.StringIO(text), "t.json")), [])
+        with self.assertRaisesRegex(export_readers.Malformed, "text after the end"):
+            list(export_readers._json_array(io.StringIO("[] x"), "t.json"))
+
+    def test_dump_verifies_without_sqlite3_complete_statement(self) -> None:
+        """PyPy's sqlite3 has no complete_statement; the reader's own must agree with SQLite's."""
+        rng = random.Random(12)
+        texts = ["select 'a;b';", "select 1 -- ;\n", "/* ; */ select 1;", 'select "x""y;";']
+        texts += ["".join(rng.choice("ab;'\"-/*[]` \n") for _ in range(rng.randint(0, 12)))
+                  for _ in range(5000)]
+        for text in texts:
+            self.assertEqual(export_readers.complete_statement(text),
+                             sqlite3.complete_statement(text), repr(text))
+        with mock.patch.object(export_readers, "_complete_statement",
+                               export_readers.complete_statement):
+            self.assertEqual(verify_exports(self.out / "sqlite-dump", self.db)[0].format,
+                             "sqlite-dump")
+
     def test_json_arrays_are_read_across_any_chunk_boundary(self) -> None:
         with mock.patch.object(export_readers, "CHUNK", 7):
             self.assertEqual(verify_exports(self.out / "json", self.db)[0].format, "json")

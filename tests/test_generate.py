@@ -323,7 +323,6 @@ class SettingsValidation(unittest.TestCase):
         for kwargs, message in [({"scale": 0}, "scale must be a positive number"),
                                 ({"scale": -1.5}, "scale must be a positive number"),
                                 ({"scale": float("nan")}, "scale must be a positive number"),
-                                ({"scale": 0.0001}, "too small"),
                                 ({"seed": "42"}, "seed must be an integer")]:
             with self.subTest(**{k: str(v) for k, v in kwargs.items()}):
                 with self.assertRaisesRegex(UsageError, message):
@@ -334,6 +333,12 @@ class SettingsValidation(unittest.TestCase):
         self.assertEqual((small.n_users, small.n_products), (1000, 300))
         self.assertEqual((large.n_users, large.n_products), (6000, 1800))
         self.assertEqual(len(gen.build_categories()), 25)
+
+    def test_any_positive_scale_gives_one_user_at_least(self) -> None:
+        for scale in (0.0001, 1e-300, 5e-324):
+            with self.subTest(scale=scale):
+                tiny = Settings(seed=1, scale=scale)
+                self.assertEqual((tiny.n_users, tiny.n_products, tiny.n_blocks), (1, 1, 1))
 
 
 if __name__ == "__main__":

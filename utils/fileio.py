@@ -103,6 +103,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+def write_text(path: Path, text: str) -> None:
+    """UTF-8 text with "\n" line endings on every OS (``Path.write_text(newline=)`` is 3.10+)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
 def write_text_atomic(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
