@@ -17,6 +17,7 @@
 
   const API = '../api/';
   const PROFILE = '../docs/profile.html';
+  const REBUILD = 'python project/run_all.py';
   const RESOURCES = [
     {name: 'orders', label: 'Orders'},
     {name: 'users', label: 'Users'},
@@ -95,8 +96,11 @@
         ' and open the dashboard at the address it prints.'];
     }
     if (result.status === 503) {
-      return ['The API has no database to read: ', result.error, '. Create it with ',
-        code('python project/run_all.py'), ', then reload this page.'];
+      // The API's message already names the command that fixes it: show it once, as code.
+      const at = result.error.indexOf(REBUILD);
+      const reason = at < 0 ? [result.error, '; create it with ', code(REBUILD)]
+        : [result.error.slice(0, at), code(REBUILD), result.error.slice(at + REBUILD.length)];
+      return ['The API has no database to read: '].concat(reason, ', then reload this page.');
     }
     return [`The API answered HTTP ${result.status}: ${result.error}.`];
   }
@@ -111,7 +115,7 @@
     const files = (health.csv_differences || []).map((d) => `${d.file} (${d.problem})`).join(', ');
     return [meta, h('p', {className: 'notice notice-warn', id: 'explore-degraded', role: 'status'}, [
       `The CSV files in ${health.data_dir}/ no longer match the database: ${files}. The figures here `
-        + 'are the database as it was loaded; rebuild it with ', code('python project/run_all.py'), '.'])];
+        + 'are the database as it was loaded; rebuild it with ', code(REBUILD), '.'])];
   }
 
   async function renderExplore() {

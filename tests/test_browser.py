@@ -545,7 +545,12 @@ class MissingDataTest(BrowserCase):
         self.assertEqual(page.by_id("explore").attrs["data-state"], "unavailable")
         message = " ".join(page.by_id("explore-unavailable").text.split())
         self.assertIn("The API has no database to read", message)
-        self.assertIn("python project/run_all.py", message)
+        # The command once, as code, in one sentence (the API's message already names it).
+        self.assertEqual(message.count("python project/run_all.py"), 1, message)
+        self.assertEqual(message.lower().count("create it with"), 1, message)
+        self.assertIn("python project/run_all.py", [c.text for c in page.by_id("explore-unavailable")
+                                                    .find_all("code")])
+        self.assertTrue(message.endswith(", then reload this page."), message)
         self.assertNotIn("hidden", page.by_id("api-docs-link").attrs)  # the server is there
 
     def test_opened_from_a_file_the_page_still_works_without_the_api(self) -> None:
