@@ -102,6 +102,18 @@
     return h('code', {text});
   }
 
+  /** Give each body cell its column's heading as data-label: a narrow screen shows a table's
+   * rows as cards (style.css), each value beside its heading. Returns the table. */
+  function labelCells(table) {
+    const headings = table.tHead ? [...table.tHead.rows[0].cells].map((th) => th.textContent.trim()) : [];
+    for (const row of table.tBodies[0] ? table.tBodies[0].rows : []) {
+      [...row.cells].forEach((cell, i) => {
+        if (headings[i]) cell.dataset.label = headings[i];
+      });
+    }
+    return table;
+  }
+
   // ---- loading -------------------------------------------------------------------------
 
   /** Fetch one JSON file: {data} or {error}, never a rejection. */
@@ -469,14 +481,15 @@
       });
       tbody.replaceChildren(...sorted.map((row) => h('tr', {}, columns.map((column, i) =>
         cohortCell(row, column, kinds[column], ranges[column], i === 0)))));
+      labelCells(table);
     }
 
-    draw();
-    const table = h('table', {id: 'cohort-table', className: 'data-table cohort-table'}, [
+    const table = h('table', {id: 'cohort-table', className: 'data-table cohort-table stack-table'}, [
       h('caption', {className: 'visually-hidden',
         text: `Customer lifetime value for ${rows.length} signup cohorts; column headings sort the table`}),
       h('thead', {}, [h('tr', {}, headers)]), tbody,
     ]);
+    draw();
     body.replaceChildren(
       h('div', {className: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Cohort table'}, [table]),
       h('p', {className: 'legend'}, [h('span', {className: 'legend-swatch', 'aria-hidden': 'true'}),
@@ -539,7 +552,7 @@
         h('p', {className: 'stat-note', text: note})])));
     const patterns = new Map(byPattern.map((p) => [p.pattern, p]));
     const names = [...new Set([...patterns.keys(), ...Object.keys(byRule)])].sort();
-    const table = h('table', {id: 'anomaly-table', className: 'data-table'}, [
+    const table = h('table', {id: 'anomaly-table', className: 'data-table stack-table'}, [
       h('caption', {text: 'Per pattern: orders planted, planted orders found by any rule, and what each rule flags'}),
       h('thead', {}, [h('tr', {}, ['Pattern', 'Planted', 'Found', 'Recall', 'Orders the rule flags'].map((t, i) =>
         h('th', {scope: 'col', className: i ? 'num' : null, text: t})))]),
@@ -560,7 +573,7 @@
       a.note ? ` (${a.note})` : '', '. The rules still flag orders; ', code('python project/run_all.py'),
       ' generates a dataset with labels.']);
     body.replaceChildren();
-    append(body, [cards, note, h('div', {className: 'table-scroll'}, [table])]);
+    append(body, [cards, note, h('div', {className: 'table-scroll'}, [labelCells(table)])]);
   }
 
   // ---- integrity -----------------------------------------------------------------------
@@ -572,7 +585,7 @@
     const badge = (ok, yes, no) => h('span', {className: `badge ${ok ? 'is-pass' : 'is-fail'}`}, [
       h('span', {'aria-hidden': 'true', text: ok ? '\u2713 ' : '\u2717 '}), ok ? yes : no]);
 
-    const checkTable = h('table', {id: 'checks-table', className: 'data-table checks-table'}, [
+    const checkTable = h('table', {id: 'checks-table', className: 'data-table checks-table stack-table'}, [
       h('caption', {text: failed ? `${failed} of ${checks.length} checks failed`
         : `All ${checks.length} checks passed`}),
       h('thead', {}, [h('tr', {}, ['Result', 'Check', 'What it asserts', 'Violations', 'Examples'].map((t, i) =>
@@ -581,14 +594,14 @@
         h('td', {}, [badge(c.passed, 'pass', 'fail')]),
         h('th', {scope: 'row'}, [code(c.name)]),
         h('td', {text: c.description}),
-        h('td', {className: 'num', text: format('integer', c.violations)}),
-        h('td', {}, [c.examples && c.examples.length
-          ? h('ul', {className: 'examples'}, c.examples.map((e) => h('li', {text: String(e)})))
-          : h('span', {className: 'muted', text: 'none'})]),
+        h('td', {className: c.violations ? 'num' : 'num no-violations', text: format('integer', c.violations)}),
+        c.examples && c.examples.length
+          ? h('td', {}, [h('ul', {className: 'examples'}, c.examples.map((e) => h('li', {text: String(e)})))])
+          : h('td', {className: 'no-examples'}, [h('span', {className: 'muted', text: 'none'})]),
       ]))),
     ]);
 
-    const countTable = h('table', {id: 'row-counts-table', className: 'data-table counts-table'}, [
+    const countTable = h('table', {id: 'row-counts-table', className: 'data-table counts-table stack-table'}, [
       h('caption', {text: 'Rows per table: CSV file against database'}),
       h('thead', {}, [h('tr', {}, ['Table', 'CSV file', 'CSV rows', 'Database rows', 'Counts', 'SHA-256 vs ingest']
         .map((t, i) => h('th', {scope: 'col', className: i === 2 || i === 3 ? 'num' : null, text: t})))]),
@@ -601,8 +614,8 @@
         h('td', {}, [badge(t.sha256_matches === true, 'unchanged', t.sha256 ? 'changed' : 'missing')]),
       ]))),
     ]);
-    body.replaceChildren(h('div', {className: 'table-scroll'}, [checkTable]),
-      h('div', {className: 'table-scroll'}, [countTable]));
+    body.replaceChildren(h('div', {className: 'table-scroll'}, [labelCells(checkTable)]),
+      h('div', {className: 'table-scroll'}, [labelCells(countTable)]));
   }
 
   // ---- page ----------------------------------------------------------------------------
@@ -689,7 +702,7 @@
   }
 
   // What explore.js builds on: the same helpers, so both parts look and format alike.
-  window.ecomkit = Object.freeze({h, append, code, format, dateLabel, dateTimeLabel, DASH, LOCALE});
+  window.ecomkit = Object.freeze({h, append, code, labelCells, format, dateLabel, dateTimeLabel, DASH, LOCALE});
 
   main().catch((err) => {
     // Last resort: the panels guard themselves, so this is a bug in the page itself.

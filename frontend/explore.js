@@ -13,7 +13,7 @@
 (function () {
   const kit = window.ecomkit;
   if (!kit) return;  // app.js did not run; the page reports that itself
-  const {h, append, code, format, dateTimeLabel, DASH} = kit;
+  const {h, append, code, labelCells, format, dateTimeLabel, DASH} = kit;
 
   const API = '../api/';
   const PROFILE = '../docs/profile.html';
@@ -154,7 +154,7 @@
       on: {click: () => this.page(1)}});
     this.limit = h('select', {id: 'explore-limit', on: {change: () => this.setLimit(Number(this.limit.value))}},
       PAGE_SIZES.map((n) => h('option', {value: n, text: String(n)})));
-    this.table = h('table', {id: 'explore-table', className: 'data-table explore-table'});
+    this.table = h('table', {id: 'explore-table', className: 'data-table explore-table stack-table'});
     this.detail = h('div', {className: 'explore-detail', id: 'explore-detail', hidden: true, tabindex: -1});
     this.node = h('div', {className: 'explore'}, [
       h('div', {className: 'tabs', role: 'tablist', 'aria-label': 'Table to explore',
@@ -344,6 +344,7 @@
     this.table.replaceChildren(
       h('caption', {className: 'visually-hidden', text: `${this.resource.label}, ${this.range.textContent}`}),
       h('thead', {}, [h('tr', {}, headers)]), h('tbody', {}, rows));
+    labelCells(this.table);
   };
 
   /** The key cell: an order opens its detail, a user shows their orders, anything else is text. */
@@ -386,13 +387,13 @@
       ['Status', order.status], ['Total', format('money', order.total_amount)]];
     const num = (kind) => (kind === 'money' || kind === 'integer' ? 'num' : null);
     const table = (id, caption, columns, rows) => h('div', {className: 'table-scroll'}, [
-      h('table', {id, className: 'data-table compact'}, [
+      labelCells(h('table', {id, className: 'data-table compact stack-table'}, [
         h('caption', {text: caption}),
         h('thead', {}, [h('tr', {}, columns.map(([name, kind]) =>
           h('th', {scope: 'col', className: num(kind), text: label(name)})))]),
         h('tbody', {}, rows.map((row) => h('tr', {}, columns.map(([name, kind]) =>
           h('td', {className: num(kind), text: show(kind, row[name])}))))),
-      ])]);
+      ]))]);
     this.detail.replaceChildren(
       h('div', {className: 'detail-head'}, [
         h('h3', {id: 'explore-detail-title', text: `Order #${order.order_id}`}),

@@ -9,8 +9,10 @@ ECOMKIT_REQUIRE_BROWSER=1 (as in CI), which makes a missing browser a failure.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import sqlite3
@@ -18,11 +20,12 @@ import struct
 import subprocess
 import tempfile
 import threading
+import time
 import unittest
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import helpers
 import serve_frontend
@@ -114,6 +117,126 @@ EXPLORE_PROBE = """
   step(0, 1, 200);
 }());
 """
+
+# Evaluated in the page through the DevTools protocol until it returns a record: once every
+# panel (Explore included) has drawn, whether the document is wider than the window, and where
+# each CLV value and each check's verdict is, so a test can tell that a reader sees them
+# without scrolling sideways.
+LAYOUT_PROBE = """
+(() => {
+  const explore = document.getElementById('explore');
+  if (!document.body || !document.body.dataset.state || !explore
+      || !/ready|unavailable/.test(explore.dataset.state || '')) return null;
+  const root = document.documentElement;
+  const box = (node) => {
+    const r = node.getBoundingClientRect();
+    const style = getComputedStyle(node);
+    return {left: r.left, right: r.right, width: r.width, height: r.height, text: node.textContent.trim(),
+      shown: style.display !== 'none' && style.visibility !== 'hidden' && r.width > 0 && r.height > 0};
+  };
+  return JSON.stringify({
+    viewport: [window.innerWidth, window.innerHeight],
+    scrollWidth: root.scrollWidth, clientWidth: root.clientWidth,
+    wide: [...document.querySelectorAll('body *')].filter((n) => n.getBoundingClientRect().right > root.clientWidth + 0.5
+      && !n.parentElement.closest('.table-scroll, .chart-frame')).slice(0, 5).map((n) => `${n.tagName.toLowerCase()}#${n.id}.${n.className}`),
+    cohortDisplay: getComputedStyle(document.getElementById('cohort-table')).display,
+    cohorts: [...document.querySelectorAll('#cohort-table tbody tr')].map((tr) => ({
+      month: tr.cells[0].title,
+      clv: Object.fromEntries([...tr.querySelectorAll('td[data-column^="clv"]')].map((td) => [td.dataset.column, box(td)])),
+      tops: [...tr.cells].map((c) => Math.round(c.getBoundingClientRect().top))})),
+    checks: [...document.querySelectorAll('#checks-table tbody tr')].map((tr) => ({
+      name: tr.dataset.check, verdict: box(tr.querySelector('.badge'))})),
+  });
+})()
+"""
+
+
+class DevTools:
+    """Chromium driven over --remote-debugging-pipe (the DevTools protocol on fds 3 and 4).
+
+    Needed where the command line falls short: headless Chromium gives --dump-dom a window
+    at least 500 px wide, while a phone is 390; Emulation.setDeviceMetricsOverride sets the
+    exact viewport the page lays out in, media queries included.
+    """
+
+    def __init__(self, browser: str, profile: Path) -> None:
+        commands, self.command_pipe = os.pipe()
+        self.reply_pipe, replies = os.pipe()
+        self.proc = subprocess.Popen(
+            ["/bin/sh", "-c", f'exec "$0" "$@" 3<&{commands} 4>&{replies}', browser, "--headless",
+             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--lang=en-US",
+             f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
+            pass_fds=(commands, replies), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        os.close(commands)
+        os.close(replies)
+        self.buffer, self.last_id, self.events = b"", 0, []
+        self.deadline = time.monotonic() + BROWSER_TIMEOUT
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        self.last_id += 1
+        message = {"id": self.last_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.command_pipe, json.dumps(message).encode() + b"\0")
+        while True:
+            while b"\0" not in self.buffer:
+                if time.monotonic() > self.deadline:
+                    raise AssertionError(f"Chromium did not answer {method} within {BROWSER_TIMEOUT} s")
+                ready, _, _ = select.select([self.reply_pipe], [], [], 1)
+                if ready:
+                    chunk = os.read(self.reply_pipe, 1 << 16)
+                    if not chunk:
+                        raise AssertionError(f"Chromium exited while answering {method}")
+                    self.buffer += chunk
+            line, self.buffer = self.buffer.split(b"\0", 1)
+            reply = json.loads(line)
+            if reply.get("id") != self.last_id:
+                self.events.append(reply)
+                continue
+            if "error" in reply:
+                raise AssertionError(f"{method}: {reply['error']}")
+            return reply["result"]
+
+    def evaluate_at(self, url: str, width: int, height: int, expression: str) -> tuple[Any, list[str]]:
+        """Open ``url`` in a width x height viewport and evaluate ``expression`` until it is not null.
+
+        Returns the value and the page's errors: uncaught exceptions and refusals (CSP).
+        """
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for method in ("Runtime.enable", "Log.enable"):
+            self.send(method, session=session)
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session)
+        self.send("Page.navigate", {"url": url}, session)
+        while True:
+            result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True},
+                               session)["result"]
+            if result.get("value") is not None:
+                break
+            time.sleep(0.05)
+        errors = []
+        for event in self.events:
+            params = event.get("params", {})
+            if event.get("method") == "Runtime.exceptionThrown":
+                errors.append(json.dumps(params.get("exceptionDetails", {}))[:500])
+            elif event.get("method") == "Log.entryAdded" and params["entry"].get("level") == "error" \
+                    and ("Refused" in params["entry"].get("text", "")
+                         or "Content Security Policy" in params["entry"].get("text", "")):
+                errors.append(params["entry"]["text"])
+        return result["value"], errors
+
+    def close(self) -> None:
+        with contextlib.suppress(AssertionError, OSError):
+            self.send("Browser.close")
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            kill_tree(self.proc)
+        os.close(self.command_pipe)
+        os.close(self.reply_pipe)
 
 
 def find_browser() -> str | None:
@@ -510,6 +633,51 @@ class DashboardTest(BrowserCase):
         self.assertEqual(record["second"]["sort"][clv], "descending")
         self.assertEqual([s for i, s in enumerate(record["second"]["sort"]) if i != clv],
                          [None] * (len(columns) - 1))
+
+    def layout(self, width: int, height: int) -> dict:
+        """The page in a width x height viewport, measured once every panel has drawn."""
+        if os.name == "nt":
+            self.skipTest("the DevTools pipe needs POSIX file descriptors")
+        profile = Path(tempfile.mkdtemp(prefix="ecomkit-chromium-"))
+        self.addCleanup(shutil.rmtree, profile, ignore_errors=True)
+        devtools = DevTools(self.browser, profile)
+        self.addCleanup(devtools.close)
+        value, errors = devtools.evaluate_at(self.url, width, height, LAYOUT_PROBE)
+        self.assertEqual(errors, [])
+        record = json.loads(value)
+        self.assertEqual(record["viewport"], [width, height])
+        self.assertLessEqual(record["scrollWidth"], record["clientWidth"],
+                             f"the page scrolls sideways at {width} px; too wide: {record['wide']}")
+        clv = {row["cohort_month"]: row for row in self.cohorts["rows"]}
+        self.assertEqual([c["month"] for c in record["cohorts"]], sorted(clv))
+        for cohort in record["cohorts"]:
+            cells = cohort["clv"]
+            self.assertEqual(set(cells), {"clv", "clv_30d", "clv_90d", "clv_365d"})
+            for column, cell in cells.items():
+                with self.subTest(width=width, cohort=cohort["month"], column=column):
+                    self.assertTrue(cell["shown"], cell)
+                    self.assertGreaterEqual(cell["left"], 0)
+                    self.assertLessEqual(cell["right"], width)
+                    self.assertIn(money(clv[cohort["month"]][column]), cell["text"])
+        self.assertEqual([c["name"] for c in record["checks"]], [c["name"] for c in self.report["checks"]])
+        for check, expected in zip(record["checks"], self.report["checks"]):
+            verdict = check["verdict"]
+            with self.subTest(width=width, check=check["name"]):
+                self.assertTrue(verdict["shown"], verdict)
+                self.assertGreaterEqual(verdict["left"], 0)
+                self.assertLessEqual(verdict["right"], width)
+                self.assertIn("pass" if expected["passed"] else "fail", verdict["text"])
+        return record
+
+    def test_a_phone_sees_every_clv_and_verdict_without_scrolling_sideways(self) -> None:
+        record = self.layout(390, 844)
+        self.assertEqual(record["cohortDisplay"], "block", "phones get the cohorts as cards")
+
+    def test_the_desktop_layout_is_a_table(self) -> None:
+        record = self.layout(1400, 1000)
+        self.assertEqual(record["cohortDisplay"], "table")
+        for cohort in record["cohorts"]:
+            self.assertEqual(len(set(cohort["tops"])), 1, f"{cohort['month']}: one line per cohort")
 
     def test_screenshot(self) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
