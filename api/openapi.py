@@ -127,7 +127,8 @@ def document(routes: Iterable[Route]) -> dict[str, Any]:
         "info": {"title": TITLE, "version": API_VERSION, "description": (
             "Read-only JSON over the SQLite database the kit builds, served by "
             "serve_frontend.py. Every endpoint answers GET and HEAD; other methods get 405. "
-            "Money is a number with two decimals; times are ISO 8601 local times. "
+            "Money is a number with two decimals, in the currency /api/health names "
+            "(dataset.currency); times are ISO 8601 local times. "
             "Responses carry an ETag derived from the dataset; send it back in "
             "If-None-Match to get 304.")},
         "servers": [{"url": "/"}],

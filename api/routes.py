@@ -108,7 +108,9 @@ def _health_schema() -> dict[str, Any]:
                 "status": {"enum": ["ok", "degraded"],
                            "description": "degraded when a CSV differs from submission_meta"},
                 "database": {"type": "string"}, "data_dir": {"type": "string"},
-                "dataset": {"type": "object"},
+                "dataset": {"type": "object", "properties": {"currency": {
+                    "type": "string", "description": "ISO 4217 code every amount is in, as the "
+                    "generator declared it (unknown for data without a manifest)"}}},
                 "row_counts": {"type": "object", "additionalProperties": {"type": "integer"}},
                 "files": {"type": "array", "items": {"type": "object", "properties": {
                     "file": {"type": "string"}, "rows": {"type": "integer"},

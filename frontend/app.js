@@ -10,7 +10,6 @@
 
 (function () {
   const LOCALE = 'en-US';   // fixed so the figures read the same on every machine
-  const CURRENCY = 'USD';   // report.json does not name a currency; amounts are shown as dollars
   const SVG_NS = 'http://www.w3.org/2000/svg';
 
   const SOURCES = {
@@ -19,10 +18,20 @@
   };
   const BOTH_COMMAND = 'python project/run_all.py';
 
-  const formats = {
-    money: new Intl.NumberFormat(LOCALE, {style: 'currency', currency: CURRENCY}),
-    moneyCompact: new Intl.NumberFormat(LOCALE, {style: 'currency', currency: CURRENCY,
-      notation: 'compact', maximumFractionDigits: 1}),
+  /** Money formats for the dataset's ISO 4217 code (report.json's dataset.currency); without a
+   * known code, two decimals and no symbol: a guessed symbol would misstate the data. */
+  function moneyFormats(currency) {
+    try {
+      return {money: new Intl.NumberFormat(LOCALE, {style: 'currency', currency}),
+        moneyCompact: new Intl.NumberFormat(LOCALE, {style: 'currency', currency, notation: 'compact',
+          maximumFractionDigits: 1})};
+    } catch (err) {  // no code, or one Intl does not know
+      return {money: new Intl.NumberFormat(LOCALE, {minimumFractionDigits: 2, maximumFractionDigits: 2}),
+        moneyCompact: new Intl.NumberFormat(LOCALE, {notation: 'compact', maximumFractionDigits: 1})};
+    }
+  }
+
+  const formats = Object.assign(moneyFormats(null), {
     integer: new Intl.NumberFormat(LOCALE, {maximumFractionDigits: 0}),
     number: new Intl.NumberFormat(LOCALE, {maximumFractionDigits: 2}),
     percent: new Intl.NumberFormat(LOCALE, {style: 'percent', minimumFractionDigits: 1,
@@ -32,7 +41,7 @@
     date: new Intl.DateTimeFormat(LOCALE, {day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC'}),
     dateTime: new Intl.DateTimeFormat(LOCALE, {day: 'numeric', month: 'short', year: 'numeric',
       hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC'}),
-  };
+  });
   const DASH = '\u2013';
 
   /** Format a value by kind; null, undefined and non-numbers in numeric kinds read as a dash. */
@@ -166,6 +175,7 @@
       ['Scale', 'dataset-scale', format('text', dataset.scale)],
       ['Generator', 'dataset-generator', `${dataset.generator} ${dataset.generator_version}`],
       ['Window', 'dataset-window', `${dateLabel(dataset.window_start)} ${DASH} ${dateLabel(dataset.window_end)}`],
+      ['Currency', 'dataset-currency', format('text', dataset.currency || 'unknown')],
     ];
     const list = document.getElementById('dataset-identity');
     list.replaceChildren();
@@ -689,6 +699,8 @@
   async function main() {
     const [report, cohorts] = await Promise.all([loadJson(SOURCES.report), loadJson(SOURCES.cohorts)]);
     const loaded = {report, cohorts};
+    const dataset = report.data && report.data.dataset;
+    Object.assign(formats, moneyFormats(dataset && dataset.currency));
     const problems = Object.keys(loaded).filter((key) => loaded[key].error)
       .map((key) => problemText(SOURCES[key], loaded[key].error));
     if (report.error) {
@@ -702,7 +714,7 @@
   }
 
   // What explore.js builds on: the same helpers, so both parts look and format alike.
-  window.ecomkit = Object.freeze({h, append, code, labelCells, format, dateLabel, dateTimeLabel, DASH, LOCALE});
+  window.ecomkit = Object.freeze({h, append, code, labelCells, moneyFormats, format, dateLabel, dateTimeLabel, DASH, LOCALE});
 
   main().catch((err) => {
     // Last resort: the panels guard themselves, so this is a bug in the page itself.

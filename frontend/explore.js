@@ -13,7 +13,8 @@
 (function () {
   const kit = window.ecomkit;
   if (!kit) return;  // app.js did not run; the page reports that itself
-  const {h, append, code, labelCells, format, dateTimeLabel, DASH} = kit;
+  const {h, append, code, labelCells, moneyFormats, format, dateTimeLabel, DASH} = kit;
+  let money = moneyFormats(null).money;   // set from /api/health's dataset.currency
 
   const API = '../api/';
   const PROFILE = '../docs/profile.html';
@@ -76,7 +77,7 @@
 
   function show(kind, value) {
     if (value === null || value === undefined) return DASH;
-    if (kind === 'money') return format('money', value);
+    if (kind === 'money') return typeof value === 'number' ? money.format(value) : DASH;
     if (kind === 'time') return dateTimeLabel(value);
     if (kind === 'integer') return format('integer', value);
     return String(value);
@@ -108,7 +109,8 @@
   function renderMeta(health) {
     const counts = health.row_counts || {};
     const parts = [h('span', {}, ['Database ', code(health.database)]),
-      h('span', {text: `seed ${health.dataset.seed}, scale ${health.dataset.scale}`}),
+      h('span', {text: `seed ${health.dataset.seed}, scale ${health.dataset.scale}, amounts in `
+        + `${health.dataset.currency || 'an unknown currency'}`}),
       h('span', {text: `${format('integer', counts.orders)} orders, ${format('integer', counts.users)} users`})];
     const meta = h('p', {className: 'explore-meta', id: 'explore-meta'}, parts);
     if (health.status !== 'degraded') return [meta];
@@ -126,6 +128,7 @@
     const health = await apiGet('health');
     showApiDocsLink(health.status !== 0);
     if (health.error) return unavailable(section, body, explain(health));
+    money = moneyFormats(health.data.dataset && health.data.dataset.currency).money;
     const doc = await apiGet('openapi.json');
     if (doc.error) return unavailable(section, body, explain(doc));
     const browser = new Browser(doc.data, section);
@@ -384,7 +387,7 @@
 
   Browser.prototype.drawOrder = function (order) {
     const facts = [['Customer', `user ${order.user_id}`], ['Placed', dateTimeLabel(order.order_date)],
-      ['Status', order.status], ['Total', format('money', order.total_amount)]];
+      ['Status', order.status], ['Total', show('money', order.total_amount)]];
     const num = (kind) => (kind === 'money' || kind === 'integer' ? 'num' : null);
     const table = (id, caption, columns, rows) => h('div', {className: 'table-scroll'}, [
       labelCells(h('table', {id, className: 'data-table compact stack-table'}, [

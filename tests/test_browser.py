@@ -18,6 +18,7 @@ import signal
 import sqlite3
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -151,6 +152,12 @@ LAYOUT_PROBE = """
 """
 
 
+# Puts the two pipe ends on fds 3 and 4, where --remote-debugging-pipe expects them, then
+# becomes the browser (sh cannot: dash refuses fd numbers above 9).
+PIPE_SHIM = ("import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+             "os.execvp(sys.argv[3], sys.argv[3:])")
+
+
 class DevTools:
     """Chromium driven over --remote-debugging-pipe (the DevTools protocol on fds 3 and 4).
 
@@ -160,10 +167,16 @@ class DevTools:
     """
 
     def __init__(self, browser: str, profile: Path) -> None:
-        commands, self.command_pipe = os.pipe()
-        self.reply_pipe, replies = os.pipe()
+        import fcntl  # POSIX only, like the pipe passing itself
+
+        def above_4(fd: int) -> int:  # so that moving it to 3 or 4 cannot clobber the other
+            high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+            os.close(fd)
+            return high
+        commands, self.command_pipe = map(above_4, os.pipe())
+        self.reply_pipe, replies = map(above_4, os.pipe())
         self.proc = subprocess.Popen(
-            ["/bin/sh", "-c", f'exec "$0" "$@" 3<&{commands} 4>&{replies}', browser, "--headless",
+            [sys.executable, "-c", PIPE_SHIM, str(commands), str(replies), browser, "--headless",
              "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--lang=en-US",
              f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
@@ -311,10 +324,10 @@ def parse(html: str) -> Node:
 
 # The page formats with Intl.NumberFormat('en-US'): half away from zero on the decimal
 # text, and a dash for a missing value.
-def money(value: float | None) -> str:
+def money(value: float | None, symbol: str = "$") -> str:
     if value is None:
         return DASH
-    return f"${Decimal(str(value)).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    return f"{symbol}{Decimal(str(value)).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
 
 
 def integer(value: int | None) -> str:
@@ -334,12 +347,12 @@ def calendar_months(first: str, last: str) -> list[str]:
 
 
 def publish_small_dataset(root: Path, work: Path, seed: int = 7,
-                          scale: float = 0.05) -> tuple[Path, Path]:
+                          scale: float = 0.05, **settings) -> tuple[Path, Path]:
     """Generate, load and report a small dataset, writing the two JSON artifacts into ``root``.
 
     Returns (data_dir, db_path), for the server's API.
     """
-    data_dir, db_path = helpers.small_database(work, seed, scale)
+    data_dir, db_path = helpers.small_database(work, seed, scale, **settings)
     (root / "report.json").write_text(to_json(build_report(db_path, data_dir, SCHEMA_PATH)),
                                       encoding="utf-8")
     conn = connect_readonly(db_path)
@@ -461,6 +474,7 @@ class DashboardTest(BrowserCase):
         self.assertEqual(page.by_id("dataset-seed").text, str(dataset["seed"]))
         self.assertEqual(page.by_id("dataset-scale").text, str(dataset["scale"]))
         self.assertIn(dataset["generator_version"], page.by_id("dataset-generator").text)
+        self.assertEqual(page.by_id("dataset-currency").text, "USD")
         hashes = [n.text for n in page.by_id("table-hashes").find_all("code")]
         self.assertEqual(hashes, [t["sha256"][:12] for t in self.report["tables"]])
 
@@ -557,7 +571,7 @@ class DashboardTest(BrowserCase):
         for tr, (amount,) in zip(rows, amounts):
             cell = next(td for td in tr.find_all("td") if td.attrs.get("data-column") == "total_amount")
             self.assertEqual(cell.text, money(amount))
-        self.assertIn("seed 3, scale 0.2", page.by_id("explore-meta").text)
+        self.assertIn("seed 3, scale 0.2, amounts in USD", page.by_id("explore-meta").text)
         options = [o.attrs["value"] for o in page.by_id("explore-filter-status").find_all("option")]
         self.assertEqual(options, ["", "pending", "paid", "shipped", "delivered", "cancelled", "refunded"])
 
@@ -694,6 +708,29 @@ class DashboardTest(BrowserCase):
         self.assertGreater(len(data), 50_000, "a blank page compresses to a few kB")
 
 
+class CurrencyTest(BrowserCase):
+    """A dataset generated in another currency is shown in it, on every panel and in Explore."""
+
+    def test_the_declared_currency_formats_every_amount(self) -> None:
+        root = self.site("euro")
+        data_dir, db_path = publish_small_dataset(root, self.work / "euro-data", currency="EUR")
+        report = json.loads((root / "report.json").read_text(encoding="utf-8"))
+        self.assertEqual(report["dataset"]["currency"], "EUR")
+        page = self.render(self.serve(root, db_path=db_path, data_dir=data_dir))
+        self.assertEqual(page.by_id("dataset-currency").text, "EUR")
+        self.assertEqual(page.by_id("kpi-revenue").text, money(report["kpis"]["revenue"], "\u20ac"))
+        self.assertEqual(page.by_id("kpi-aov").text, money(report["kpis"]["avg_order_value"], "\u20ac"))
+        cohorts = json.loads((root / "query_result.json").read_text(encoding="utf-8"))
+        first = page.by_id("cohort-table").find_all("tbody")[0].find_all("tr")[0]
+        cells = {c.attrs["data-column"]: c.text for c in first.children if isinstance(c, Node)}
+        self.assertEqual(cells["clv"], money(cohorts["rows"][0]["clv"], "\u20ac"))
+        self.assertIn("amounts in EUR", page.by_id("explore-meta").text)
+        amounts = [td.text for td in page.by_id("explore-table").find_all("td")
+                   if td.attrs.get("data-column") == "total_amount"]
+        self.assertTrue(amounts and all(a.startswith("\u20ac") for a in amounts), amounts)
+        self.assertNotIn("$", "".join(n.text for n in page.find_all(cls="kpi-value")))
+
+
 class MissingDataTest(BrowserCase):
     """No JSON at all, or JSON that is not what the page expects: a message, never a blank page."""
 
@@ -766,7 +803,7 @@ class MissingDataTest(BrowserCase):
                                           encoding="utf-8")
         (root / "query_result.json").write_text(json.dumps({"columns": 5}), encoding="utf-8")
         page = self.render(self.serve(root))
-        self.assertEqual(page.by_id("kpi-revenue").text, "$5.00")
+        self.assertEqual(page.by_id("kpi-revenue").text, "5.00")  # no currency named: no symbol
         self.assertEqual(page.by_id("kpi-orders").text, DASH)
         errors = " ".join(page.by_id("load-errors").text.split())
         self.assertIn("has no usable data for the monthly chart", errors)
