@@ -147,6 +147,12 @@ LAYOUT_PROBE = """
       tops: [...tr.cells].map((c) => Math.round(c.getBoundingClientRect().top))})),
     checks: [...document.querySelectorAll('#checks-table tbody tr')].map((tr) => ({
       name: tr.dataset.check, verdict: box(tr.querySelector('.badge'))})),
+    cut: [...document.querySelectorAll('#anomaly-table tbody > tr > *, #explore-table tbody > tr > *, '
+      + '#row-counts-table tbody > tr > *, #checks-table tbody > tr > *')]
+      .filter((cell) => box(cell).shown && (box(cell).left < 0 || box(cell).right > root.clientWidth + 0.5))
+      .map((cell) => `${cell.closest('table').id}: ${cell.textContent.trim().slice(0, 40)}`),
+    tables: ['anomaly-table', 'explore-table', 'row-counts-table']
+      .map((id) => document.querySelectorAll(`#${id} tbody tr`).length),
   });
 })()
 """
@@ -673,6 +679,9 @@ class DashboardTest(BrowserCase):
                     self.assertGreaterEqual(cell["left"], 0)
                     self.assertLessEqual(cell["right"], width)
                     self.assertIn(money(clv[cohort["month"]][column]), cell["text"])
+        self.assertTrue(all(record["tables"]), record["tables"])
+        self.assertEqual(record["cut"], [], "cells of the anomaly, Explore or integrity tables "
+                                           "outside the window")
         self.assertEqual([c["name"] for c in record["checks"]], [c["name"] for c in self.report["checks"]])
         for check, expected in zip(record["checks"], self.report["checks"]):
             verdict = check["verdict"]
