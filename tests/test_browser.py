@@ -235,6 +235,8 @@ class DevTools:
                                session)["result"]
             if result.get("value") is not None:
                 break
+            if time.monotonic() > self.deadline:
+                raise AssertionError(f"the page never got ready within {BROWSER_TIMEOUT} s: {url}")
             time.sleep(0.05)
         errors = []
         for event in self.events:
