@@ -138,12 +138,15 @@ LAYOUT_PROBE = """
   return JSON.stringify({
     viewport: [window.innerWidth, window.innerHeight],
     scrollWidth: root.scrollWidth, clientWidth: root.clientWidth,
-    wide: [...document.querySelectorAll('body *')].filter((n) => n.getBoundingClientRect().right > root.clientWidth + 0.5
-      && !n.parentElement.closest('.table-scroll, .chart-frame')).slice(0, 5).map((n) => `${n.tagName.toLowerCase()}#${n.id}.${n.className}`),
+    wide: [...document.querySelectorAll('body *')]
+      .filter((n) => n.getBoundingClientRect().right > root.clientWidth + 0.5
+        && !n.parentElement.closest('.table-scroll, .chart-frame'))
+      .slice(0, 5).map((n) => `${n.tagName.toLowerCase()}#${n.id}.${n.className}`),
     cohortDisplay: getComputedStyle(document.getElementById('cohort-table')).display,
     cohorts: [...document.querySelectorAll('#cohort-table tbody tr')].map((tr) => ({
       month: tr.cells[0].title,
-      clv: Object.fromEntries([...tr.querySelectorAll('td[data-column^="clv"]')].map((td) => [td.dataset.column, box(td)])),
+      clv: Object.fromEntries([...tr.querySelectorAll('td[data-column^="clv"]')]
+        .map((td) => [td.dataset.column, box(td)])),
       tops: [...tr.cells].map((c) => Math.round(c.getBoundingClientRect().top))})),
     checks: [...document.querySelectorAll('#checks-table tbody tr')].map((tr) => ({
       name: tr.dataset.check, verdict: box(tr.querySelector('.badge'))})),
