@@ -16,7 +16,8 @@ from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
 from db.meta import as_number
 from queries.run_query import Query, load_query, run
 
-DATASET_KEYS = ("generator", "generator_version", "seed", "scale", "window_start", "window_end")
+DATASET_KEYS = ("generator", "generator_version", "seed", "scale", "window_start", "window_end",
+                "currency")
 
 
 @dataclass(frozen=True)

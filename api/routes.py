@@ -37,6 +37,7 @@ class Route:
     cached: bool = False                    # keep the body by ETag (aggregates over a whole table)
     cache: str = "no-cache"
     media_type: str = JSON
+    html_alternative: str = ""              # a client preferring text/html is sent here (303)
 
 
 def _id(resource: Resource) -> Param:
@@ -102,7 +103,9 @@ def _health_schema() -> dict[str, Any]:
                 "status": {"enum": ["ok", "degraded"],
                            "description": "degraded when a CSV differs from submission_meta"},
                 "database": {"type": "string"}, "data_dir": {"type": "string"},
-                "dataset": {"type": "object"},
+                "dataset": {"type": "object", "properties": {"currency": {
+                    "type": "string", "description": "ISO 4217 code every amount is in, as the "
+                    "generator declared it (unknown for data without a manifest)"}}},
                 "row_counts": {"type": "object", "additionalProperties": {"type": "integer"}},
                 "files": {"type": "array", "items": {"type": "object", "properties": {
                     "file": {"type": "string"}, "rows": {"type": "integer"},
@@ -125,6 +128,10 @@ def _build() -> dict[str, Route]:
                "properties": {**kpis_schema["properties"], "by_status": {
                    "type": "array", "items": openapi.ref(status_name)}}}
     routes = [
+        Route(INDEX, "index", lambda call: openapi.index(call.routes.values()),
+              "Every endpoint with an example link (also at /api/); a browser is sent to "
+              "/api/docs", "service", response=openapi.INDEX_SCHEMA, database=False,
+              etag="body", html_alternative="/api/docs"),
         Route("/api/health", "health", handlers.health, "Database identity, row counts and "
               "whether the CSVs still match it", "service", response=_health_schema(),
               etag="none", cache="no-store"),
@@ -177,12 +184,13 @@ def _build() -> dict[str, Route]:
     return {route.path: route for route in routes}
 
 
+INDEX = "/api"   # also answers at /api/, the address serve_frontend.py prints
 ROUTES: dict[str, Route] = _build()
 
 
 def match(path: str, routes: dict[str, Any]) -> tuple[Any, dict[str, str]] | None:
     """The route for a decoded path and its path parameters' text, or None."""
-    route = routes.get(path)
+    route = routes.get(INDEX if path == INDEX + "/" else path)
     if route is not None:
         return route, {}
     segments = path.split("/")

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from utils.currency import DEFAULT_CURRENCY, check_currency
 from utils.errors import UsageError
 from utils.fileio import read_input_text
 
@@ -122,8 +123,10 @@ class Settings:
     start: date = DEFAULT_START
     end: date = DEFAULT_END               # inclusive: the window ends at 23:59:59 that day
     rates: Rates = field(default_factory=Rates)
+    currency: str = DEFAULT_CURRENCY      # what the amounts are in; declared in the manifest only
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "currency", check_currency(self.currency))
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise UsageError(f"seed must be an integer, got {self.seed!r}")
         if not (isinstance(self.scale, (int, float)) and math.isfinite(self.scale)

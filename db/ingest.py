@@ -24,7 +24,8 @@ from db.csvload import CsvSource, ValueProblem, converter, find_line
 from db.schema import Schema, Table, load_schema, quote
 from db.statements import execute, execute_many, fetch_all, fetch_one
 from utils.config import (CHECKS_DIR, GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE)
-from utils.errors import DataError, KitError, file_errors
+from utils.currency import check_currency
+from utils.errors import DataError, KitError, UsageError, file_errors
 from utils.fileio import atomic_path, read_input_text, sha256_file
 from utils.locking import exclusive_lock, reading_data
 
@@ -260,6 +261,11 @@ def read_manifest(data_dir: Path) -> dict:
     # The fields read later must have the right shape, or a bad manifest fails after the swap.
     if not isinstance(manifest.get("window", {}), dict):
         raise KitError(f"{path}: \"window\" is not a JSON object")
+    if "currency" in manifest:
+        try:
+            manifest["currency"] = check_currency(manifest["currency"], '"currency"')
+        except UsageError as exc:
+            raise KitError(f"{path}: {exc}") from None
     files = manifest.get("files", [])
     if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
         raise KitError(f"{path}: \"files\" is not a list of JSON objects")
@@ -279,6 +285,7 @@ def _write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFil
         "generator_version": manifest.get("generator_version", "unknown"),
         "window_start": manifest.get("window", {}).get("start", "unknown"),
         "window_end": manifest.get("window", {}).get("end", "unknown"),
+        "currency": manifest.get("currency", "unknown"),
         "ingested_by": f"{KIT_NAME} {GENERATOR_VERSION}",
         "python_version": platform.python_version(),
         "sqlite_version": sqlite3.sqlite_version,

@@ -77,7 +77,8 @@ def _meta(conn: sqlite3.Connection) -> dict[str, Any]:
     settings = meta.settings
     # Only dataset identity: python/sqlite versions would make the report machine-dependent.
     run_info = {key: settings.get(key, "unknown") for key in
-                ("generator", "generator_version", "seed", "scale", "window_start", "window_end")}
+                ("generator", "generator_version", "seed", "scale", "window_start", "window_end",
+                 "currency")}
     for key in ("seed", "scale"):
         run_info[key] = as_number(run_info[key])
     return {"files": meta.files, "run": run_info}
@@ -156,13 +157,15 @@ def render_markdown(report: dict[str, Any]) -> str:
     d, s, k = report["dataset"], report["summary"], report["kpis"]
     verdict = "all checks passed" if report["passed"] else \
         f"{s['failed']} check(s) FAILED: {', '.join(s['failed_checks'])}"
+    money = f" ({d['currency']})" if d.get("currency", "unknown") != "unknown" else ""
     out = ["# Integrity and trends report", "",
            f"Dataset: seed {d['seed']}, scale {d['scale']}, {d['generator']} "
-           f"{d['generator_version']}, window {d['window_start']} to {d['window_end']}.", "",
+           f"{d['generator_version']}, window {d['window_start']} to {d['window_end']}"
+           f"{f', amounts in ' + d['currency'] if money else ''}.", "",
            f"**Result: {verdict}** ({s['passed']} of {s['checks']} passed).", "",
            "## Headline figures", "",
            "Revenue orders are paid, shipped or delivered.", ""]
-    out += _table(["revenue", "revenue orders", "customers", "average order value",
+    out += _table([f"revenue{money}", "revenue orders", "customers", f"average order value{money}",
                    "repeat-purchase rate", "all orders", "users"],
                   [[k["revenue"], k["orders"], k["customers"], k["avg_order_value"],
                     k["repeat_purchase_rate"], k["all_orders"], k["users"]]])
@@ -180,20 +183,20 @@ def render_markdown(report: dict[str, Any]) -> str:
             out += [f"Examples for `{c['name']}`:", ""] + [f"- {e}" for e in c["examples"]] + [""]
     t = report["trends"]
     out += ["## Revenue by month", ""]
-    out += _table(["month", "orders", "revenue", "average order value"],
+    out += _table(["month", "orders", f"revenue{money}", f"average order value{money}"],
                   [[m["month"], m["orders"], m["revenue"], m["avg_order_value"]] for m in t["monthly"]])
     out += ["## Payment methods", ""]
-    out += _table(["method", "attempts", "completed", "failed", "refunded", "completed amount",
+    out += _table(["method", "attempts", "completed", "failed", "refunded", f"completed amount{money}",
                    "failure rate", "share of amount"],
                   [[p["payment_method"], p["payments"], p["completed"], p["failed"], p["refunded"],
                     p["completed_amount"], p["failure_rate"], p["amount_share"]]
                    for p in t["payment_methods"]])
     out += ["## Revenue by top-level category", ""]
-    out += _table(["category", "units", "revenue", "share"],
+    out += _table(["category", "units", f"revenue{money}", "share"],
                   [[c["category"], c["units"], c["revenue"], c["revenue_share"]]
                    for c in t["revenue_by_category"]])
     out += ["## Top 10 products by revenue", ""]
-    out += _table(["rank", "product", "category", "units", "revenue"],
+    out += _table(["rank", "product", "category", "units", f"revenue{money}"],
                   [[p["rank"], f"{p['name']} (#{p['product_id']})", p["category"], p["units"],
                     p["revenue"]] for p in t["top_products"]])
     a = report["anomalies"]

@@ -18,6 +18,7 @@ from db.profile import build_profile, write_profile  # noqa: E402
 from db.report import build_report, write_report  # noqa: E402
 from queries.run_query import connect_readonly, export, load_query, run  # noqa: E402
 from utils import cli  # noqa: E402
+from utils.currency import DEFAULT_CURRENCY  # noqa: E402
 from utils.config import (CLV_QUERY, DATA_DIR, DB_PATH, DEFAULT_SCALE, DEFAULT_SEED,  # noqa: E402
                           MANIFEST_NAME, OUTPUT_DIR, SCHEMA_PATH)
 from utils.errors import CheckFailed  # noqa: E402
@@ -35,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="generator processes; the output is identical for any number")
     parser.add_argument("--config", type=cli.path_arg, metavar="FILE",
                         help="JSON file of rate overrides (see generate_data.py --help)")
+    parser.add_argument("--currency", type=cli.currency_arg, default=DEFAULT_CURRENCY, metavar="CODE",
+                        help="ISO 4217 code the amounts are in (default: %(default)s)")
     parser.add_argument("--data-dir", type=cli.path_arg, default=DATA_DIR, help="CSV directory")
     parser.add_argument("--db", type=cli.path_arg, default=DB_PATH, help="SQLite database file")
     parser.add_argument("--out-dir", type=cli.path_arg, default=OUTPUT_DIR,
@@ -47,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def body() -> int:
         started = time.perf_counter()
         settings = Settings(seed=args.seed, scale=args.scale,
-                            rates=load_rates(args.config) if args.config else Rates())
+                            rates=load_rates(args.config) if args.config else Rates(),
+                            currency=args.currency)
         manifest = generate(settings, args.data_dir, args.workers)
         written = [args.data_dir / f["file"] for f in manifest["files"] + manifest["labels"]]
         written.append(args.data_dir / MANIFEST_NAME)

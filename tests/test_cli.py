@@ -9,6 +9,7 @@ import re
 import unittest
 from pathlib import Path
 
+import api_helpers
 import helpers
 from utils.fileio import sha256_file
 
@@ -88,6 +89,42 @@ class Pipeline(unittest.TestCase):
                                 for p in printed_paths(proc.stdout)), written)
         self.assertIn("labels/anomalies.csv", written)
 
+    def test_a_currency_flows_from_generate_to_manifest_report_and_api(self) -> None:
+        """--currency names what the amounts are in; the data itself is the same bytes."""
+        small = ("--seed", "5", "--scale", "0.05")
+        self.run_ok("project/generate_data.py", "--generate", *small, "--out", "cur/usd", cwd=self.repo)
+        self.run_ok("project/generate_data.py", "--generate", *small, "--currency", "eur",
+                    "--out", "cur/data", cwd=self.repo)
+        usd, eur = self.repo / "cur/usd", self.repo / "cur/data"
+        manifests = [json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (usd, eur)]
+        self.assertEqual([m["currency"] for m in manifests], ["USD", "EUR"])
+        self.assertEqual(manifests[0]["files"], manifests[1]["files"])
+        self.run_ok("project/ingest.py", "--ingest", "--data-dir", "cur/data", "--db", "cur/e.db",
+                    cwd=self.repo)
+        self.run_ok("project/ingest.py", "--report", "--data-dir", "cur/data", "--db", "cur/e.db",
+                    "--out-dir", "cur", cwd=self.repo)
+        report = json.loads((self.repo / "cur/report.json").read_text(encoding="utf-8"))
+        self.assertEqual(report["dataset"]["currency"], "EUR")
+        markdown = (self.repo / "cur/report.md").read_text(encoding="utf-8")
+        self.assertIn("amounts in EUR.", markdown)
+        self.assertIn("| revenue (EUR) |", markdown)
+        server = api_helpers.start(self.repo, db_path=self.repo / "cur/e.db", data_dir=eur)
+        self.addCleanup(server.stop)
+        health = api_helpers.request(server.server_address[1], "/api/health").json()
+        self.assertEqual((health["status"], health["dataset"]["currency"]), ("ok", "EUR"))
+
+        # A manifest naming no real currency stops the load with one line; the database stays.
+        before = sha256_file(self.repo / "cur/e.db")
+        manifest = eur / "manifest.json"
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace('"EUR"', '"Euro"'),
+                            encoding="utf-8")
+        proc = helpers.run_script("project/ingest.py", "--ingest", "--data-dir", "cur/data", "--db",
+                                  "cur/e.db", cwd=self.repo)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
+        self.assertRegex(proc.stderr, r"manifest.json: \"currency\" 'Euro' is not an ISO 4217")
+        self.assertEqual(sha256_file(self.repo / "cur/e.db"), before)
+
     def test_help_quiet_and_verbose_for_every_command(self) -> None:
         commands = sorted(p.relative_to(self.repo).as_posix()
                           for p in (self.repo / "project").glob("*.py"))
@@ -111,6 +148,11 @@ class Pipeline(unittest.TestCase):
             (["ingest.py", "--report", "--db", "none.db"], 1, "no database at .*none.db; run ingest.py --ingest"),
             (["run_query.py", "--name", "nope", "--db", "../tests/fixtures/none.db"], 1, "no database"),
             (["run_query.py", "--param", "limit=3"], 2, "--param needs --name"),
+            (["generate_data.py", "--generate", "--currency", "EURO"], 2,
+             "argument --currency: code 'EURO' is not an ISO 4217 currency code"),
+            (["generate_data.py", "--generate", "--currency", "JPY"], 2,
+             "argument --currency: code JPY has 0 decimal places"),
+            (["run_all.py", "--currency", "$"], 2, "argument --currency: code '\\$' is not an ISO 4217"),
         ]
         for args, code, message in cases:
             with self.subTest(args=args):

@@ -68,6 +68,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def currency_arg(text: str) -> str:
+    """An ISO 4217 code with two decimal places (utils/currency.py), in upper case."""
+    from utils.currency import check_currency
+    from utils.errors import UsageError
+    try:
+        return check_currency(text, "code")
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def int_arg(text: str) -> int:
     try:
         return int(text, 10)
