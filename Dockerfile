@@ -7,6 +7,8 @@ RUN useradd --create-home --uid 10001 kit
 WORKDIR /home/kit/app
 COPY --chown=kit:kit . .
 USER kit
+# docker-compose.yml mounts its output volume here; created now so the volume belongs to kit.
+RUN mkdir /home/kit/output
 
 ARG SEED=42
 ARG SCALE=1

@@ -4,7 +4,11 @@ SEED ?= 42
 SCALE ?= 1
 PORT ?= 8000
 
-.PHONY: setup generate ingest report query run test serve docs profile export bench example clean docker-build docker-run
+.DEFAULT_GOAL := help
+.PHONY: help setup generate ingest report query run test serve docs profile export bench bench-publish example clean docker-build docker-run
+
+help:         ## list the targets (the default: a bare `make` runs nothing else)
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 setup:        ## check the Python version (there is nothing to install)
 	$(PYTHON) -c "import sys; assert sys.version_info >= (3, 9), 'Python 3.9+ needed'; print('Python', sys.version.split()[0], 'is fine; nothing to install')"
@@ -39,8 +43,11 @@ profile:      ## write docs/profile.html and docs/profile.json
 export:       ## write every export format to exports/ and verify it
 	$(PYTHON) project/export.py --format all && $(PYTHON) project/export.py --verify exports
 
-bench:        ## the benchmark (bench/results.md)
+bench:        ## the benchmark into bench/out/ (ignored by git)
 	$(PYTHON) bench/run.py
+
+bench-publish: ## the benchmark into the committed bench/results.md that the README quotes
+	$(PYTHON) bench/run.py --scales 1,10,100 --workers 1,2 --runs 3 --publish
 
 example:      ## regenerate example_run.md from a real run
 	$(PYTHON) project/example_run.py

@@ -297,7 +297,7 @@ class DashboardHandler(BaseHTTPRequestHandler):
     def _api(self, path: str) -> None:
         query = self.path.partition("?")[2].partition("#")[0]
         response = self.server.api.respond(path, query, self.headers.get("If-None-Match"),
-                                           self.api_session)
+                                           self.api_session, self.headers.get("Accept"))
         self._send(response.status, response.body, response.media_type, response.headers)
 
     def _static(self, segments: list[str]) -> None:
@@ -373,6 +373,8 @@ class DashboardServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], root: Path, quiet: bool,
                  request_timeout: float, api: Api) -> None:
         self.root, self.quiet, self.request_timeout, self.api = root, quiet, request_timeout, api
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, DashboardHandler)
 
     def server_bind(self) -> None:
@@ -380,6 +382,9 @@ class DashboardServer(ThreadingHTTPServer):
         # can take seconds on some machines; nothing here needs the fully qualified name.
         if os.name == "nt" and hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
             self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        if self.address_family == socket.AF_INET6 and hasattr(socket, "IPV6_V6ONLY"):
+            with contextlib.suppress(OSError):  # '::' serves IPv4 too, as http.server's does
+                self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = self.server_address[:2]
 
@@ -399,8 +404,60 @@ class DashboardServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
+        """The dashboard's address as a browser on this machine opens it."""
+        return f"{self.origins[0]}{FRONTEND_URL}"
+
+    @property
+    def origins(self) -> list[str]:
+        """http://host:port for each address a browser can open, this machine's first.
+
+        A wildcard address (0.0.0.0, ::) is where the server listens, not an address a
+        browser can open: it is shown as the loopback address, and as this machine's
+        address on the network when that is known.
+        """
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}{FRONTEND_URL}"
+        if not ipaddress.ip_address(host).is_unspecified:
+            return [f"http://{_url_host(host)}:{port}"]
+        hosts = [self._loopback()]
+        outward = outward_address(socket.AF_INET if hosts[0] == "127.0.0.1" else socket.AF_INET6)
+        if outward is not None:
+            hosts.append(outward)
+        return [f"http://{_url_host(h)}:{port}" for h in hosts]
+
+    def _loopback(self) -> str:
+        """127.0.0.1 unless the server listens on IPv6 only."""
+        if self.address_family != socket.AF_INET6:
+            return "127.0.0.1"
+        try:
+            v6only = self.socket.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY)
+        except (OSError, AttributeError):
+            v6only = 1
+        return "::1" if v6only else "127.0.0.1"
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def outward_address(family: int) -> str | None:
+    """This machine's address on its default route, or None (no route, or loopback only).
+
+    Connecting a UDP socket sends nothing: the kernel only picks the route and the local
+    address for it. No DNS lookup (gethostbyname(gethostname()) can take seconds, and
+    often answers 127.0.1.1). The target is a documentation address (RFC 5737, 3849).
+    """
+    target = "192.0.2.1" if family == socket.AF_INET else "2001:db8::1"
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.connect((target, 9))
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return None
+    return None if ip.is_loopback or ip.is_unspecified or ip.is_link_local else str(ip)
 
 
 def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path = ROOT,
@@ -476,9 +533,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         with make_server(args.host, args.port, root=args.root or ROOT, quiet=args.quiet,
                          db_path=args.db, data_dir=args.data_dir) as server:
             def announce() -> None:
-                print(f"Server running at {server.url}", flush=True)
-                print(f"API: {server.url.replace(FRONTEND_URL, '/api/')} (documented at "
-                      f"{server.url.replace(FRONTEND_URL, '/api/docs')})", flush=True)
+                local, *network = server.origins
+                print(f"Server running at {local}{FRONTEND_URL}", flush=True)
+                if network:
+                    print(f"From other machines (listening on {args.host}): "
+                          f"{', '.join(o + FRONTEND_URL for o in network)}", flush=True)
+                print(f"API: {local}/api/ (documented at {local}/api/docs)", flush=True)
             serve_until_stopped(server, announce)
         return 0
 

@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl
 from api.dataset import Database, Snapshot
 from api.errors import RequestError, bad_parameter, not_found
 from api.handlers import Call
-from api.params import MAX_QUERY_FIELDS, parse_query
 from api.routes import ROUTES, match
 from api.spec import Route
+from queries.params import MAX_QUERY_FIELDS, ParamError, parse_query
 from api.tables import SCHEMA
 from utils.fileio import to_json
 
@@ -108,14 +108,24 @@ class Api:
         self.cache = BodyCache()
 
     def respond(self, path: str, query: str, if_none_match: str | None,
-                session: Session) -> Response:
+                session: Session, accept: str | None = None) -> Response:
         found = match(path, self.routes)
         if found is None:
-            raise not_found(f"no API endpoint at {path[:200]}; see /api/docs")
+            raise not_found(f"no API endpoint at {path[:200]}; see /api/ or /api/docs")
         route, path_values = found
+        if route.html_alternative:
+            if prefers_html(accept):
+                return Response(HTTPStatus.SEE_OTHER, b"", "text/plain; charset=utf-8",
+                                {"Location": route.html_alternative, "Vary": "Accept",
+                                 "Cache-Control": route.cache})
         pairs = _pairs(query)
-        params = {p.name: p.parse(path_values[p.name]) for p in route.params if p.location == "path"}
-        params.update(parse_query([p for p in route.params if p.location == "query"], pairs, path))
+        try:  # the same parser and messages as run_query.py --param
+            params = {p.name: p.parse(path_values[p.name])
+                      for p in route.params if p.location == "path"}
+            params.update(parse_query([p for p in route.params if p.location == "query"],
+                                      pairs, path))
+        except ParamError as exc:
+            raise bad_parameter(str(exc)) from None
         if route.database:
             try:
                 session.snapshot = self.database.snapshot(session.snapshot)
@@ -123,6 +133,8 @@ class Api:
                 session.snapshot = None
                 raise
         headers = {"Cache-Control": route.cache}
+        if route.html_alternative:
+            headers["Vary"] = "Accept"
         etag = None
         if route.etag == "dataset":
             assert session.snapshot is not None
@@ -144,6 +156,34 @@ class Api:
         if etag is not None:
             headers["ETag"] = etag
         return Response(HTTPStatus.OK, body, route.media_type, headers)
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether an Accept header ranks text/html above application/json.
+
+    A browser's does (text/html, then */*;q=0.8); curl's */* and a missing header do not,
+    so scripts get JSON by default.
+    """
+    ranks: dict[str, float] = {}
+    for item in (accept or "").lower().split(","):
+        media, *options = [part.strip() for part in item.split(";")]
+        quality = 1.0
+        for option in options:
+            name, _, value = option.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media:
+            ranks[media] = max(quality, ranks.get(media, 0.0))
+
+    def rank(media: str) -> float:
+        for key in (media, media.split("/")[0] + "/*", "*/*"):
+            if key in ranks:
+                return ranks[key]
+        return 0.0
+    return rank("text/html") > rank("application/json")
 
 
 def _pairs(query: str) -> list[tuple[str, str]]:

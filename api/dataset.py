@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,15 @@ from db.meta import read_meta
 from db.schema import Schema, quote
 from db.connect import connect_readonly
 from utils.cli import relative
-from utils.errors import KitError
-from utils.fileio import sha256_file
+from utils.errors import KitError, LockedError
+from utils.fileio import open_input, sha256_file
+from utils.locking import reading_data
 
 API_VERSION = "1.0.0"   # part of every ETag: a change in the response shapes invalidates them
 REBUILD = "python project/run_all.py"
 SQLITE_HEADER = b"SQLite format 3\x00"
+CTIME_SLACK_NS = 2_000_000_000  # coarser than any file system's timestamp granularity
+DATA_WAIT = 5.0                 # how long /api/health waits for a generator replacing the CSVs
 
 
 @dataclass
@@ -56,7 +60,7 @@ class Database:
 
     def __init__(self, path: Path, data_dir: Path, root: Path, schema: Schema) -> None:
         self.path, self.data_dir, self.root, self.schema = Path(path), Path(data_dir), root, schema
-        self._hashes: dict[Path, tuple[tuple[int, int, int], str]] = {}
+        self._hashes: dict[Path, tuple[tuple[int, ...], str]] = {}
         self._lock = threading.Lock()
 
     def shown(self, path: Path) -> str:
@@ -82,7 +86,7 @@ class Database:
     def _open(self, identity: tuple[int, int, int]) -> Snapshot:
         shown = self.shown(self.path)
         try:
-            with open(self.path, "rb") as handle:
+            with open_input(self.path, "rb") as handle:  # a FIFO must not hang the request
                 header = handle.read(len(SQLITE_HEADER))
         except OSError as exc:
             raise unavailable("database_unavailable", f"cannot read {shown}: {exc.strerror}; "
@@ -121,23 +125,34 @@ class Database:
 
     def csv_differences(self, files: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
         """The CSVs in the data directory that differ from submission_meta; None without one."""
-        if not self.data_dir.is_dir():
-            return None
-        differ = []
-        for name, recorded in files.items():
-            actual = self._sha256(self.data_dir / name)
-            if actual != recorded["sha256"]:
-                differ.append({"file": name, "problem": "missing" if actual is None else "changed",
-                               "recorded_sha256": recorded["sha256"], "sha256": actual})
-        return differ
+        try:
+            with reading_data(self.data_dir, wait=DATA_WAIT):  # never a half-replaced directory
+                if not self.data_dir.is_dir():
+                    return None
+                differ = []
+                for name, recorded in files.items():
+                    actual = self._sha256(self.data_dir / name)
+                    if actual != recorded["sha256"]:
+                        differ.append({"file": name,
+                                       "problem": "missing" if actual is None else "changed",
+                                       "recorded_sha256": recorded["sha256"], "sha256": actual})
+                return differ
+        except LockedError as exc:
+            raise unavailable("data_busy", str(exc)) from None
 
     def _sha256(self, path: Path) -> str | None:
-        """A file's SHA-256, hashed again only when its size, time or inode changed."""
+        """A file's SHA-256, hashed again whenever the file may have been written.
+
+        The change time (ctime) moves on every write and cannot be set back with utime,
+        unlike the modification time, so a same-size edit with its mtime restored is still
+        seen. A file changed within CTIME_SLACK of being hashed is not cached: a second
+        write within the file system's timestamp granularity could keep the same ctime.
+        """
         try:
             stat = os.stat(path)
         except OSError:
             return None
-        identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
         with self._lock:
             cached = self._hashes.get(path)
         if cached is not None and cached[0] == identity:
@@ -146,6 +161,7 @@ class Database:
             digest = sha256_file(path)
         except OSError:
             return None
-        with self._lock:
-            self._hashes[path] = (identity, digest)
+        if time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
+            with self._lock:
+                self._hashes[path] = (identity, digest)
         return digest

@@ -91,6 +91,29 @@ def example_url(route: Route) -> str:
     return example_path(route) + (f"?{route.example}" if route.example else "")
 
 
+INDEX_SCHEMA = {
+    "type": "object", "required": ["title", "version", "docs", "openapi", "endpoints"],
+    "properties": {
+        "title": {"type": "string"}, "version": {"type": "string"},
+        "docs": {"type": "string", "description": "this list as a page, with each parameter"},
+        "openapi": {"type": "string", "description": "the OpenAPI 3.1 document"},
+        "dashboard": {"type": "string"},
+        "endpoints": {"type": "array", "items": {
+            "type": "object", "required": ["path", "summary", "tag", "example"],
+            "properties": {"path": {"type": "string"}, "summary": {"type": "string"},
+                           "tag": {"enum": list(TAGS)},
+                           "example": {"type": "string",
+                                       "description": "a working request to this endpoint"}}}}}}
+
+
+def index(routes: Iterable[Route]) -> dict[str, Any]:
+    """What /api/ answers: every endpoint of the route table with an example link."""
+    return {"title": TITLE, "version": API_VERSION, "docs": "/api/docs",
+            "openapi": "/api/openapi.json", "dashboard": "/frontend/",
+            "endpoints": [{"path": r.path, "summary": r.summary, "tag": r.tag,
+                           "example": example_url(r)} for r in routes]}
+
+
 def document(routes: Iterable[Route]) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
@@ -102,7 +125,8 @@ def document(routes: Iterable[Route]) -> dict[str, Any]:
         "info": {"title": TITLE, "version": API_VERSION, "description": (
             "Read-only JSON over the SQLite database the kit builds, served by "
             "serve_frontend.py. Every endpoint answers GET and HEAD; other methods get 405. "
-            "Money is a number with two decimals; times are ISO 8601 local times. "
+            "Money is a number with two decimals, in the currency /api/health names "
+            "(dataset.currency); times are ISO 8601 local times. "
             "Responses carry an ETag derived from the dataset; send it back in "
             "If-None-Match to get 304.")},
         "servers": [{"url": "/"}],
@@ -123,6 +147,11 @@ def _operation(route: Route) -> dict[str, Any]:
         ok["headers"] = {"ETag": {"schema": {"type": "string"}, "description":
                                   "send it back in If-None-Match to get 304 while it is current"}}
     responses: dict[str, Any] = {"200": ok}
+    if route.html_alternative:
+        responses["303"] = {
+            "description": f"A client that ranks text/html above application/json in Accept "
+                           f"(a browser) is redirected to {route.html_alternative}.",
+            "headers": {"Location": {"schema": {"const": route.html_alternative}}}}
     if route.etag != "none":
         responses["304"] = {"description": "Not modified: the ETag in If-None-Match is current."}
     responses["400"] = {"$ref": "#/components/responses/400"}

@@ -6,12 +6,12 @@ path parameter of that name then parses (so ``/api/users/abc`` is a 400 naming `
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable
+from typing import Any
 
 from api import handlers, openapi
-from api.params import Param
 from api.spec import HTML, JSON, Route
-from api.tables import MAX_LIMIT, RESOURCES, SCHEMA, Resource, component_name, row_schema
+from api.tables import RESOURCES, SCHEMA, Resource, component_name, row_schema
+from queries.params import Param
 from queries.runner import Query, load_query
 from utils.config import CLV_QUERY
 
@@ -55,10 +55,9 @@ def _order_detail_route(resource: Resource) -> Route:
 
 
 def _query_route(path: str, name: str, query: Query, summary: str,
-                 params: tuple[Param, ...] = (), example: str = "",
-                 check: Callable[[dict[str, Any]], None] | None = None) -> Route:
+                 params: tuple[Param, ...] = (), example: str = "") -> Route:
     """An endpoint that runs one named query; its rows' schema comes from the query's header."""
-    handler = handlers.query_handler(query, check)
+    handler = handlers.query_handler(query)
     component, schema = openapi.query_component(query)
     return Route(path, name, handler, summary, "analytics", params,
                  openapi.query_result_schema(component, query), {component: schema},
@@ -66,14 +65,10 @@ def _query_route(path: str, name: str, query: Query, summary: str,
                  cached=True)
 
 
-def _default(query: Query, name: str) -> Any:
-    """A parameter's default as the query file's header declares it."""
-    return next(p.default for p in query.params if p.name == name)
-
-
-def _limit(query: Query, noun: str) -> Param:
-    return Param("limit", "integer", f"how many {noun}", _default(query, "limit"), minimum=1,
-                 maximum=MAX_LIMIT, example="5")
+def _declared(query: Query, name: str, description: str, example: str) -> Param:
+    """A parameter exactly as the query file's header declares it, documented for the API."""
+    param = next(p for p in query.params if p.name == name)
+    return dataclasses.replace(param, description=description, example=example)
 
 
 def _health_schema() -> dict[str, Any]:
@@ -83,7 +78,9 @@ def _health_schema() -> dict[str, Any]:
                 "status": {"enum": ["ok", "degraded"],
                            "description": "degraded when a CSV differs from submission_meta"},
                 "database": {"type": "string"}, "data_dir": {"type": "string"},
-                "dataset": {"type": "object"},
+                "dataset": {"type": "object", "properties": {"currency": {
+                    "type": "string", "description": "ISO 4217 code every amount is in, as the "
+                    "generator declared it (unknown for data without a manifest)"}}},
                 "row_counts": {"type": "object", "additionalProperties": {"type": "integer"}},
                 "files": {"type": "array", "items": {"type": "object", "properties": {
                     "file": {"type": "string"}, "rows": {"type": "integer"},
@@ -99,12 +96,17 @@ def _health_schema() -> dict[str, Any]:
 def _build() -> dict[str, Route]:
     r = RESOURCES
     top_customers, top_products = load_query("top_customers"), load_query("top_products")
+    daily = load_query("revenue_daily")
     _, kpis_schema = openapi.query_component(handlers.KPIS)
     status_name, status_schema = openapi.query_component(handlers.STATUS_COUNTS)
     summary = {"type": "object", "required": [*handlers.KPIS.column_names, "by_status"],
                "properties": {**kpis_schema["properties"], "by_status": {
                    "type": "array", "items": openapi.ref(status_name)}}}
     routes = [
+        Route(INDEX, "index", lambda call: openapi.index(call.routes.values()),
+              "Every endpoint with an example link (also at /api/); a browser is sent to "
+              "/api/docs", "service", response=openapi.INDEX_SCHEMA, database=False,
+              etag="body", html_alternative="/api/docs"),
         Route("/api/health", "health", handlers.health, "Database identity, row counts and "
               "whether the CSVs still match it", "service", response=_health_schema(),
               etag="none", cache="no-store"),
@@ -127,22 +129,22 @@ def _build() -> dict[str, Route]:
               "analytics", response=summary, schemas={status_name: status_schema}, cached=True,
               description="queries/kpis.sql's figures (revenue orders are paid, shipped or "
                           "delivered) and queries/order_status_counts.sql's rows as by_status."),
-        _query_route("/api/analytics/revenue/daily", "revenue_daily", load_query("revenue_daily"),
+        _query_route("/api/analytics/revenue/daily", "revenue_daily", daily,
                      "Revenue per day", (
-                         Param("from", "date", "first day (inclusive)", example="2024-03-01"),
-                         Param("to", "date", "last day (inclusive)", example="2024-03-31")),
-                     example="from=2024-03-01&to=2024-03-31", check=handlers.dates_in_order),
+                         _declared(daily, "from", "first day (inclusive)", "2024-03-01"),
+                         _declared(daily, "to", "last day (inclusive)", "2024-03-31")),
+                     example="from=2024-03-01&to=2024-03-31"),
         _query_route("/api/analytics/revenue/monthly", "revenue_monthly",
                      load_query("revenue_monthly"), "Revenue per month, running total and change"),
         _query_route("/api/analytics/top-customers", "top_customers", top_customers,
-                     "The best customers by spend", (_limit(top_customers, "customers"),),
+                     "The best customers by spend",
+                     (_declared(top_customers, "limit", "how many customers", "5"),),
                      example="limit=5"),
         _query_route("/api/analytics/top-products", "top_products", top_products,
                      "The best-selling products", (
-                         _limit(top_products, "products"),
-                         Param("by", "choice", "rank by revenue or by units sold",
-                               _default(top_products, "by"),
-                               choices=("revenue", "units"), example="units")),
+                         _declared(top_products, "limit", "how many products", "5"),
+                         _declared(top_products, "by", "rank by revenue or by units sold",
+                                   "units")),
                      example="limit=5&by=units"),
         _query_route("/api/analytics/cohort-clv", "cohort_clv", load_query(CLV_QUERY),
                      "Customer lifetime value by signup cohort (the rows of query_result.json)"),
@@ -157,12 +159,13 @@ def _build() -> dict[str, Route]:
     return {route.path: route for route in routes}
 
 
+INDEX = "/api"   # also answers at /api/, the address serve_frontend.py prints
 ROUTES: dict[str, Route] = _build()
 
 
 def match(path: str, routes: dict[str, Any]) -> tuple[Any, dict[str, str]] | None:
     """The route for a decoded path and its path parameters' text, or None."""
-    route = routes.get(path)
+    route = routes.get(INDEX if path == INDEX + "/" else path)
     if route is not None:
         return route, {}
     segments = path.split("/")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.handlers import Handler
-from api.params import Param
+from queries.params import Param
 
 JSON = "application/json; charset=utf-8"
 HTML = "text/html; charset=utf-8"
@@ -29,3 +29,4 @@ class Route:
     cached: bool = False                    # keep the body by ETag (aggregates over a whole table)
     cache: str = "no-cache"
     media_type: str = JSON
+    html_alternative: str = ""              # a client preferring text/html is sent here (303)

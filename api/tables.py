@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
-from api.params import Param
+from queries.params import Param
 from db.schema import Column, Table, load_schema, quote
 from db.schema_docs import read_schema_text
 from utils.config import SCHEMA_PATH

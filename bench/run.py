@@ -5,12 +5,13 @@ Each step runs in a fresh process (bench/measure.py) several times; the table gi
 median and min-max wall time, rows/s and peak RSS. Ingest is compared, in the same run,
 with the sqlite3 shell's .import of the same CSVs into the same schema (when the shell is
 installed) and with a bare csv + executemany load that validates nothing.
-Writes bench/results.json and bench/results.md.
+Writes bench/out/results.json and bench/out/results.md (ignored by git); ``--publish``
+refreshes the committed bench/results.json and bench/results.md that the README quotes.
 """
 from __future__ import annotations
 
-import argparse
 import json
+import logging
 import os
 import platform
 import shutil
@@ -25,9 +26,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from utils.config import SCHEMA_PATH  # noqa: E402
+from utils import cli  # noqa: E402
+from utils.config import BENCH_OUT_DIR, BENCH_PUBLISHED_DIR, SCHEMA_PATH  # noqa: E402
 
+PROG = "bench/run.py"
 PY = sys.executable
+log = logging.getLogger("bench")
 MEASURE = str(ROOT / "bench" / "measure.py")
 
 
@@ -75,7 +79,7 @@ def bench_api(db: Path, data_dir: Path, runs: int) -> dict[str, Any] | None:
         line = server.stdout.readline()
         url = line.split("Server running at ", 1)[-1].strip().rsplit("/frontend/", 1)[0]
         if not url.startswith("http://127.0.0.1:"):
-            print(f"  API: server did not start: {line.strip() or server.stderr.read()[-200:]}")
+            log.warning(f"  API: server did not start: {line.strip() or server.stderr.read()[-200:]}")
             return None
         results = [load_test(url, requests=2000, threads=16) for _ in range(runs)]
     finally:
@@ -102,9 +106,8 @@ def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path) -> l
         result.update(step=step, scale=float(scale), workers=workers, rows=rows,
                       rows_per_s=round(rows / result["median_s"]) if rows else None)
         rows_out.append(result)
-        print(f"  {step:<28} workers={workers or '-':<2} {result['median_s']:8.2f} s "
-              f"{result['rows_per_s'] or 0:>10,} rows/s  {result['peak_rss_mib'] or '-'} MiB",
-              flush=True)
+        log.info(f"  {step:<28} workers={workers or '-':<2} {result['median_s']:8.2f} s "
+                 f"{result['rows_per_s'] or 0:>10,} rows/s  {result['peak_rss_mib'] or '-'} MiB")
 
     for workers in workers_list:
         result = measure(["project/generate_data.py", "--generate", "--scale", scale, "--workers",
@@ -115,14 +118,15 @@ def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path) -> l
                                         "--db", str(db), "-q"], runs), rows)
     add("report", measure(["project/ingest.py", "--report", "--data-dir", str(data_dir), "--db",
                            str(db), "--out-dir", str(work), "-q"], runs), rows)
+    # The query reads the whole database: rows/s are database rows, as for the report.
     add("CLV query", measure(["project/run_query.py", "--db", str(db), "--out-dir", str(work), "-q"],
-                             runs), 0)
+                             runs), rows)
     api = bench_api(db, data_dir, runs)
     if api:
         api["scale"] = float(scale)
         rows_out.append(api)
-        print(f"  {'API (16 clients)':<28} {api['requests_per_s']:>10,} requests/s  "
-              f"p50 {api['p50_ms']} ms  p99 {api['p99_ms']} ms", flush=True)
+        log.info(f"  {'API (16 clients)':<28} {api['requests_per_s']:>10,} requests/s  "
+                 f"p50 {api['p50_ms']} ms  p99 {api['p99_ms']} ms")
     add("python executemany, no checks", measure(
         [str(ROOT / "bench" / "naive_ingest.py"), str(data_dir), str(work / "naive.db")], runs), rows)
     shell = shutil.which("sqlite3")
@@ -175,36 +179,67 @@ def markdown(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--scales", default="1,10", help="comma-separated scales (default: 1,10)")
-    parser.add_argument("--workers", default="1,2", help="generator workers to compare (default: 1,2)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per step (default: 3)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser = cli.make_parser(PROG, __doc__.split("\n")[0])
+    parser.add_argument("--scales", type=comma_list(cli.positive_float), default="1,10",
+                        help="comma-separated scales")
+    parser.add_argument("--workers", type=comma_list(cli.positive_int), default="1,2",
+                        help="generator workers to compare")
+    parser.add_argument("--runs", type=cli.positive_int, default=3, help="runs per step")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--out-dir", type=cli.path_arg, default=BENCH_OUT_DIR,
+                       help="where results.json and results.md go")
+    where.add_argument("--publish", action="store_true",
+                       help="write the committed bench/results.json and bench/results.md "
+                            "that the README quotes (then update the README's copy)")
     args = parser.parse_args(argv)
-    workers = [int(w) for w in args.workers.split(",")]
-    results: dict[str, Any] = {
-        "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "runs": args.runs,
-        "machine": {"cpus": os.cpu_count(), "system": f"{platform.system()} {platform.machine()}",
-                    "python": platform.python_version(), "sqlite": sqlite3.sqlite_version},
-        "rows": [], "ratios": []}
-    for scale in args.scales.split(","):
-        print(f"scale {scale}", flush=True)
-        with tempfile.TemporaryDirectory(prefix="ecomkit-bench-") as tmp:
-            rows = bench_scale(scale, workers, args.runs, Path(tmp))
-        results["rows"] += rows
-        by_step = {r["step"]: r for r in rows}
-        ours = by_step["ingest (all checks)"]["median_s"]
-        results["ratios"].append({
-            "scale": float(scale),
+    cli.configure_logging(args)
+    out_dir = BENCH_PUBLISHED_DIR if args.publish else args.out_dir
+    argv_shown = [a for a in (argv if argv is not None else sys.argv[1:])
+                  if a not in ("--publish", "-q", "--quiet", "-v", "--verbose")]
+
+    def body() -> int:
+        workers = [int(w) for w in args.workers]
+        scales = list(args.scales)
+        results: dict[str, Any] = {
+            "command": " ".join(["python bench/run.py", *argv_shown]),
+            "runs": args.runs,
+            "machine": {"cpus": os.cpu_count(), "system": f"{platform.system()} {platform.machine()}",
+                        "python": platform.python_version(), "sqlite": sqlite3.sqlite_version},
+            "rows": [], "ratios": []}
+        for scale in scales:
+            log.info(f"scale {scale}")
+            with tempfile.TemporaryDirectory(prefix="ecomkit-bench-") as tmp:
+                rows = bench_scale(scale, workers, args.runs, Path(tmp))
+            results["rows"] += rows
+            results["ratios"].append(ratios(scale, rows))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        (out_dir / "results.md").write_text(markdown(results), encoding="utf-8")
+        print(markdown(results))
+        for name in ("results.json", "results.md"):
+            print(cli.shown(out_dir / name))
+        return 0
+
+    return cli.run(PROG, body)
+
+
+def comma_list(check):
+    """An argparse type: a comma-separated list, each item checked, kept as typed text."""
+    def parse(text: str) -> list[str]:
+        items = [item.strip() for item in text.split(",")]
+        for item in items:
+            check(item)
+        return items
+    return parse
+
+
+def ratios(scale: str, rows: list[dict]) -> dict[str, Any]:
+    by_step = {r["step"]: r for r in rows}
+    ours = by_step["ingest (all checks)"]["median_s"]
+    return {"scale": float(scale),
             "vs_sqlite_shell": round(by_step["sqlite3 shell .import"]["median_s"] / ours, 2)
             if "sqlite3 shell .import" in by_step else None,
-            "vs_bare_executemany": round(by_step["python executemany, no checks"]["median_s"] / ours, 2)})
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    args.out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
-    print(markdown(results))
-    return 0
-
+            "vs_bare_executemany": round(by_step["python executemany, no checks"]["median_s"] / ours, 2)}
 
 if __name__ == "__main__":
     sys.exit(main())

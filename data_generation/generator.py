@@ -259,7 +259,8 @@ class BlockBuilder:
 
         clock = when
         if status in ("pending", "cancelled"):
-            if dist.chance(rng, 0.3 if status == "pending" else 0.4):
+            if dist.chance(rng, self.rates.pending_decline_rate if status == "pending"
+                           else self.rates.cancelled_decline_rate):
                 pay(self.method(rng), total, clock + 20 + int(rng.random() * 600), "failed")
             return
         method = self.method(rng)

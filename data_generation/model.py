@@ -12,7 +12,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from utils.currency import DEFAULT_CURRENCY, check_currency
 from utils.errors import UsageError
+from utils.fileio import read_input_text
 
 DEFAULT_START = date(2023, 1, 1)
 DEFAULT_END = date(2024, 12, 31)
@@ -50,6 +52,8 @@ class Rates:
     cancel_rate: float = 0.03
     refund_rate: float = 0.03
     failed_payment_weights: tuple[float, ...] = (0.93, 0.05, 0.02)  # 0, 1, 2 failures first
+    pending_decline_rate: float = 0.3   # share of pending orders with one declined attempt
+    cancelled_decline_rate: float = 0.4  # share of cancelled orders with one declined attempt
     retry_same_method: float = 0.5
     split_payment_rate: float = 0.03
     method_weights: tuple[float, ...] = (0.60, 0.28, 0.12)  # card, paypal, bank
@@ -64,7 +68,7 @@ class Rates:
 def load_rates(path: Path) -> Rates:
     """Rates with the overrides of a JSON file ``{"rates": {"cancel_rate": 0.05, ...}}``."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = json.loads(read_input_text(path))
     except OSError as exc:
         raise UsageError(f"cannot read config {path}: {exc.strerror}") from None
     except ValueError as exc:
@@ -127,8 +131,10 @@ class Settings:
     start: date = DEFAULT_START
     end: date = DEFAULT_END               # inclusive: the window ends at 23:59:59 that day
     rates: Rates = field(default_factory=Rates)
+    currency: str = DEFAULT_CURRENCY      # what the amounts are in; declared in the manifest only
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "currency", check_currency(self.currency))
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise UsageError(f"seed must be an integer, got {self.seed!r}")
         if not (isinstance(self.scale, (int, float)) and math.isfinite(self.scale)
@@ -138,12 +144,10 @@ class Settings:
             raise UsageError(f"window end {self.end} is before its start {self.start}")
         if self.scale > MAX_SCALE:
             raise UsageError(f"scale {self.scale} is too large (at most {MAX_SCALE:,})")
-        if self.n_users < 1:
-            raise UsageError(f"scale {self.scale} is too small: it gives no users")
 
     @property
     def n_users(self) -> int:
-        return round(USERS_PER_SCALE * self.scale)
+        return max(1, round(USERS_PER_SCALE * self.scale))  # any scale > 0 gives a dataset
 
     @property
     def n_products(self) -> int:

@@ -21,9 +21,10 @@ from data_generation import generator as gen
 from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
 from data_generation.parallel import BlockSource, Rendered
 from utils.config import GENERATOR_VERSION, KIT_NAME, LABELS_NAME, MANIFEST_NAME
-from utils.errors import KitError
-from utils.fileio import cents_to_str, fsync_dir, sha256_file, staging_dir, to_json
-from utils.locking import exclusive_lock
+from utils.errors import KitError, os_reason
+from utils.fileio import (cents_to_str, fsync_dir, read_input_text, sha256_file, staging_dir,
+                          to_json)
+from utils.locking import reading_data, writing_data
 from utils.progress import OnProgress
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,7 @@ def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
         "seed": settings.seed,
         "scale": settings.scale_label,
         "window": {"start": f"{settings.start} 00:00:00", "end": f"{settings.end} 23:59:59"},
+        "currency": settings.currency,
         "block_users": BLOCK_USERS,
         "files": [{"file": f"{table}.csv", "table": table, "rows": counts[table],
                    "sha256": sha256_file(directory / f"{table}.csv")} for table in TABLES],
@@ -173,7 +175,7 @@ def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | N
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KitError(f"cannot create output directory {parent}: {exc.strerror}") from None
-    with exclusive_lock(parent / f".{out_dir.name}.lock", f"generator writing {out_dir}"):
+    with writing_data(out_dir):
         _refuse_foreign_directory(out_dir)
         _remove_leftovers(parent, out_dir.name)
         try:
@@ -236,10 +238,15 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
 
 def verify(out_dir: Path) -> list[str]:
     """Compare the files of a data directory with its manifest; return the problems."""
+    with reading_data(out_dir):  # never a directory a generator is replacing
+        return _verify(out_dir)
+
+
+def _verify(out_dir: Path) -> list[str]:
     import json
     manifest_path = out_dir / MANIFEST_NAME
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = json.loads(read_input_text(manifest_path))
     except FileNotFoundError:
         raise KitError(f"{manifest_path}: no manifest; run generate_data.py --generate") from None
     except (ValueError, OSError) as exc:
@@ -249,6 +256,13 @@ def verify(out_dir: Path) -> list[str]:
         path = out_dir / entry["file"]
         if not path.exists():
             problems.append(f"{path}: missing")
-        elif sha256_file(path) != entry["sha256"]:
-            problems.append(f"{path}: SHA-256 differs from the manifest (edited after generation?)")
+        else:
+            try:
+                digest = sha256_file(path)
+            except OSError as exc:
+                problems.append(f"{path}: cannot read: {os_reason(exc)}")
+                continue
+            if digest != entry["sha256"]:
+                problems.append(f"{path}: SHA-256 differs from the manifest "
+                                f"(edited after generation?)")
     return problems

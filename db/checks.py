@@ -6,6 +6,7 @@ asserts; its query returns the violating rows: the table's key, then a detail.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,13 +47,14 @@ def load_checks(directory: Path = CHECKS_DIR) -> list[Check]:
 
 
 def run_check(conn: sqlite3.Connection, check: Check, limit: int = 5) -> Outcome:
-    try:
-        cursor = conn.execute(check.sql)
-    except sqlite3.Error as exc:
-        raise KitError(f"check {check.name} failed to run: {exc}") from None
     examples, count = [], 0
-    for row in cursor:
-        count += 1
-        if len(examples) < limit:
-            examples.append(tuple(row))
+    with closing(conn.cursor()) as cursor:  # closed before the ingest's next step (PyPy)
+        try:
+            cursor.execute(check.sql)
+        except sqlite3.Error as exc:
+            raise KitError(f"check {check.name} failed to run: {exc}") from None
+        for row in cursor:
+            count += 1
+            if len(examples) < limit:
+                examples.append(tuple(row))
     return Outcome(check, count, examples)

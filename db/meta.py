@@ -9,7 +9,8 @@ from utils.config import META_TABLE
 
 
 # The settings that identify a dataset, as the report and /api/health show them.
-DATASET_KEYS = ("generator", "generator_version", "seed", "scale", "window_start", "window_end")
+DATASET_KEYS = ("generator", "generator_version", "seed", "scale", "window_start", "window_end",
+                "currency")
 
 
 class Meta(NamedTuple):

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from utils.config import META_TABLE
 from utils.errors import SchemaError
+from utils.fileio import read_input_text
 
-_DECIMAL = re.compile(r"^(?:DECIMAL|NUMERIC)\s*\(\s*\d+\s*,\s*(\d+)\s*\)$")
+_DECIMAL = re.compile(r"^(?:DECIMAL|NUMERIC)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)$")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,13 @@ class Column:
 
     @property
     def decimals(self) -> int:
+        """The scale s of DECIMAL(p,s): digits after the point."""
+        match = _DECIMAL.match(self.declared)
+        return int(match.group(2)) if match else 0
+
+    @property
+    def precision(self) -> int:
+        """The precision p of DECIMAL(p,s): digits in all, so p - s before the point."""
         match = _DECIMAL.match(self.declared)
         return int(match.group(1)) if match else 0
 
@@ -100,7 +108,7 @@ def quote(identifier: str) -> str:
 
 def load_schema(path: Path) -> Schema:
     try:
-        sql = Path(path).read_text(encoding="utf-8")
+        sql = read_input_text(path)
     except OSError as exc:
         raise SchemaError(f"cannot read schema {path}: {exc.strerror}") from None
     conn = sqlite3.connect(":memory:")

@@ -10,7 +10,6 @@
 
 (function () {
   const LOCALE = 'en-US';   // fixed so the figures read the same on every machine
-  const CURRENCY = 'USD';   // report.json does not name a currency; amounts are shown as dollars
   const SVG_NS = 'http://www.w3.org/2000/svg';
 
   const SOURCES = {
@@ -19,10 +18,20 @@
   };
   const BOTH_COMMAND = 'python project/run_all.py';
 
-  const formats = {
-    money: new Intl.NumberFormat(LOCALE, {style: 'currency', currency: CURRENCY}),
-    moneyCompact: new Intl.NumberFormat(LOCALE, {style: 'currency', currency: CURRENCY,
-      notation: 'compact', maximumFractionDigits: 1}),
+  /** Money formats for the dataset's ISO 4217 code (report.json's dataset.currency); without a
+   * known code, two decimals and no symbol: a guessed symbol would misstate the data. */
+  function moneyFormats(currency) {
+    try {
+      return {money: new Intl.NumberFormat(LOCALE, {style: 'currency', currency}),
+        moneyCompact: new Intl.NumberFormat(LOCALE, {style: 'currency', currency, notation: 'compact',
+          maximumFractionDigits: 1})};
+    } catch (err) {  // no code, or one Intl does not know
+      return {money: new Intl.NumberFormat(LOCALE, {minimumFractionDigits: 2, maximumFractionDigits: 2}),
+        moneyCompact: new Intl.NumberFormat(LOCALE, {notation: 'compact', maximumFractionDigits: 1})};
+    }
+  }
+
+  const formats = Object.assign(moneyFormats(null), {
     integer: new Intl.NumberFormat(LOCALE, {maximumFractionDigits: 0}),
     number: new Intl.NumberFormat(LOCALE, {maximumFractionDigits: 2}),
     percent: new Intl.NumberFormat(LOCALE, {style: 'percent', minimumFractionDigits: 1,
@@ -32,7 +41,7 @@
     date: new Intl.DateTimeFormat(LOCALE, {day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC'}),
     dateTime: new Intl.DateTimeFormat(LOCALE, {day: 'numeric', month: 'short', year: 'numeric',
       hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC'}),
-  };
+  });
   const DASH = '\u2013';
 
   /** Format a value by kind; null, undefined and non-numbers in numeric kinds read as a dash. */
@@ -102,6 +111,18 @@
     return h('code', {text});
   }
 
+  /** Give each body cell its column's heading as data-label: a narrow screen shows a table's
+   * rows as cards (style.css), each value beside its heading. Returns the table. */
+  function labelCells(table) {
+    const headings = table.tHead ? [...table.tHead.rows[0].cells].map((th) => th.textContent.trim()) : [];
+    for (const row of table.tBodies[0] ? table.tBodies[0].rows : []) {
+      [...row.cells].forEach((cell, i) => {
+        if (headings[i]) cell.dataset.label = headings[i];
+      });
+    }
+    return table;
+  }
+
   // ---- loading -------------------------------------------------------------------------
 
   /** Fetch one JSON file: {data} or {error}, never a rejection. */
@@ -154,6 +175,7 @@
       ['Scale', 'dataset-scale', format('text', dataset.scale)],
       ['Generator', 'dataset-generator', `${dataset.generator} ${dataset.generator_version}`],
       ['Window', 'dataset-window', `${dateLabel(dataset.window_start)} ${DASH} ${dateLabel(dataset.window_end)}`],
+      ['Currency', 'dataset-currency', format('text', dataset.currency || 'unknown')],
     ];
     const list = document.getElementById('dataset-identity');
     list.replaceChildren();
@@ -469,14 +491,15 @@
       });
       tbody.replaceChildren(...sorted.map((row) => h('tr', {}, columns.map((column, i) =>
         cohortCell(row, column, kinds[column], ranges[column], i === 0)))));
+      labelCells(table);
     }
 
-    draw();
-    const table = h('table', {id: 'cohort-table', className: 'data-table cohort-table'}, [
+    const table = h('table', {id: 'cohort-table', className: 'data-table cohort-table stack-table'}, [
       h('caption', {className: 'visually-hidden',
         text: `Customer lifetime value for ${rows.length} signup cohorts; column headings sort the table`}),
       h('thead', {}, [h('tr', {}, headers)]), tbody,
     ]);
+    draw();
     body.replaceChildren(
       h('div', {className: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Cohort table'}, [table]),
       h('p', {className: 'legend'}, [h('span', {className: 'legend-swatch', 'aria-hidden': 'true'}),
@@ -524,7 +547,7 @@
     const a = expectObject(report.anomalies, 'anomalies');
     const byRule = expectObject(a.findings_by_rule, 'anomalies.findings_by_rule');
     const byPattern = expectArray(a.by_pattern || [], 'anomalies.by_pattern');
-    const labelled = a.precision !== null && a.precision !== undefined;
+    const labelled = a.labelled_orders !== null && a.labelled_orders !== undefined;  // precision is null too when nothing is flagged
     const stats = [
       ['flagged', 'Flagged orders', format('integer', a.flagged_orders), 'by at least one rule'],
       ['planted', 'Planted orders', format('integer', a.labelled_orders), 'labelled by the generator'],
@@ -539,7 +562,7 @@
         h('p', {className: 'stat-note', text: note})])));
     const patterns = new Map(byPattern.map((p) => [p.pattern, p]));
     const names = [...new Set([...patterns.keys(), ...Object.keys(byRule)])].sort();
-    const table = h('table', {id: 'anomaly-table', className: 'data-table'}, [
+    const table = h('table', {id: 'anomaly-table', className: 'data-table stack-table'}, [
       h('caption', {text: 'Per pattern: orders planted, planted orders found by any rule, and what each rule flags'}),
       h('thead', {}, [h('tr', {}, ['Pattern', 'Planted', 'Found', 'Recall', 'Orders the rule flags'].map((t, i) =>
         h('th', {scope: 'col', className: i ? 'num' : null, text: t})))]),
@@ -560,7 +583,7 @@
       a.note ? ` (${a.note})` : '', '. The rules still flag orders; ', code('python project/run_all.py'),
       ' generates a dataset with labels.']);
     body.replaceChildren();
-    append(body, [cards, note, h('div', {className: 'table-scroll'}, [table])]);
+    append(body, [cards, note, h('div', {className: 'table-scroll'}, [labelCells(table)])]);
   }
 
   // ---- integrity -----------------------------------------------------------------------
@@ -572,7 +595,7 @@
     const badge = (ok, yes, no) => h('span', {className: `badge ${ok ? 'is-pass' : 'is-fail'}`}, [
       h('span', {'aria-hidden': 'true', text: ok ? '\u2713 ' : '\u2717 '}), ok ? yes : no]);
 
-    const checkTable = h('table', {id: 'checks-table', className: 'data-table checks-table'}, [
+    const checkTable = h('table', {id: 'checks-table', className: 'data-table checks-table stack-table'}, [
       h('caption', {text: failed ? `${failed} of ${checks.length} checks failed`
         : `All ${checks.length} checks passed`}),
       h('thead', {}, [h('tr', {}, ['Result', 'Check', 'What it asserts', 'Violations', 'Examples'].map((t, i) =>
@@ -581,14 +604,14 @@
         h('td', {}, [badge(c.passed, 'pass', 'fail')]),
         h('th', {scope: 'row'}, [code(c.name)]),
         h('td', {text: c.description}),
-        h('td', {className: 'num', text: format('integer', c.violations)}),
-        h('td', {}, [c.examples && c.examples.length
-          ? h('ul', {className: 'examples'}, c.examples.map((e) => h('li', {text: String(e)})))
-          : h('span', {className: 'muted', text: 'none'})]),
+        h('td', {className: c.violations ? 'num' : 'num no-violations', text: format('integer', c.violations)}),
+        c.examples && c.examples.length
+          ? h('td', {}, [h('ul', {className: 'examples'}, c.examples.map((e) => h('li', {text: String(e)})))])
+          : h('td', {className: 'no-examples'}, [h('span', {className: 'muted', text: 'none'})]),
       ]))),
     ]);
 
-    const countTable = h('table', {id: 'row-counts-table', className: 'data-table counts-table'}, [
+    const countTable = h('table', {id: 'row-counts-table', className: 'data-table counts-table stack-table'}, [
       h('caption', {text: 'Rows per table: CSV file against database'}),
       h('thead', {}, [h('tr', {}, ['Table', 'CSV file', 'CSV rows', 'Database rows', 'Counts', 'SHA-256 vs ingest']
         .map((t, i) => h('th', {scope: 'col', className: i === 2 || i === 3 ? 'num' : null, text: t})))]),
@@ -601,8 +624,8 @@
         h('td', {}, [badge(t.sha256_matches === true, 'unchanged', t.sha256 ? 'changed' : 'missing')]),
       ]))),
     ]);
-    body.replaceChildren(h('div', {className: 'table-scroll'}, [checkTable]),
-      h('div', {className: 'table-scroll'}, [countTable]));
+    body.replaceChildren(h('div', {className: 'table-scroll'}, [labelCells(checkTable)]),
+      h('div', {className: 'table-scroll'}, [labelCells(countTable)]));
   }
 
   // ---- page ----------------------------------------------------------------------------
@@ -676,6 +699,8 @@
   async function main() {
     const [report, cohorts] = await Promise.all([loadJson(SOURCES.report), loadJson(SOURCES.cohorts)]);
     const loaded = {report, cohorts};
+    const dataset = report.data && report.data.dataset;
+    Object.assign(formats, moneyFormats(dataset && dataset.currency));
     const problems = Object.keys(loaded).filter((key) => loaded[key].error)
       .map((key) => problemText(SOURCES[key], loaded[key].error));
     if (report.error) {
@@ -689,7 +714,7 @@
   }
 
   // What explore.js builds on: the same helpers, so both parts look and format alike.
-  window.ecomkit = Object.freeze({h, append, code, format, dateLabel, dateTimeLabel, DASH, LOCALE});
+  window.ecomkit = Object.freeze({h, append, code, labelCells, moneyFormats, format, dateLabel, dateTimeLabel, DASH, LOCALE});
 
   main().catch((err) => {
     // Last resort: the panels guard themselves, so this is a bug in the page itself.

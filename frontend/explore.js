@@ -13,10 +13,12 @@
 (function () {
   const kit = window.ecomkit;
   if (!kit) return;  // app.js did not run; the page reports that itself
-  const {h, append, code, format, dateTimeLabel, DASH} = kit;
+  const {h, append, code, labelCells, moneyFormats, format, dateTimeLabel, DASH} = kit;
+  let money = moneyFormats(null).money;   // set from /api/health's dataset.currency
 
   const API = '../api/';
   const PROFILE = '../docs/profile.html';
+  const REBUILD = 'python project/run_all.py';
   const RESOURCES = [
     {name: 'orders', label: 'Orders'},
     {name: 'users', label: 'Users'},
@@ -75,7 +77,7 @@
 
   function show(kind, value) {
     if (value === null || value === undefined) return DASH;
-    if (kind === 'money') return format('money', value);
+    if (kind === 'money') return typeof value === 'number' ? money.format(value) : DASH;
     if (kind === 'time') return dateTimeLabel(value);
     if (kind === 'integer') return format('integer', value);
     return String(value);
@@ -95,8 +97,11 @@
         ' and open the dashboard at the address it prints.'];
     }
     if (result.status === 503) {
-      return ['The API has no database to read: ', result.error, '. Create it with ',
-        code('python project/run_all.py'), ', then reload this page.'];
+      // The API's message already names the command that fixes it: show it once, as code.
+      const at = result.error.indexOf(REBUILD);
+      const reason = at < 0 ? [result.error, '; create it with ', code(REBUILD)]
+        : [result.error.slice(0, at), code(REBUILD), result.error.slice(at + REBUILD.length)];
+      return ['The API has no database to read: '].concat(reason, ', then reload this page.');
     }
     return [`The API answered HTTP ${result.status}: ${result.error}.`];
   }
@@ -104,14 +109,15 @@
   function renderMeta(health) {
     const counts = health.row_counts || {};
     const parts = [h('span', {}, ['Database ', code(health.database)]),
-      h('span', {text: `seed ${health.dataset.seed}, scale ${health.dataset.scale}`}),
+      h('span', {text: `seed ${health.dataset.seed}, scale ${health.dataset.scale}, amounts in `
+        + `${health.dataset.currency || 'an unknown currency'}`}),
       h('span', {text: `${format('integer', counts.orders)} orders, ${format('integer', counts.users)} users`})];
     const meta = h('p', {className: 'explore-meta', id: 'explore-meta'}, parts);
     if (health.status !== 'degraded') return [meta];
     const files = (health.csv_differences || []).map((d) => `${d.file} (${d.problem})`).join(', ');
     return [meta, h('p', {className: 'notice notice-warn', id: 'explore-degraded', role: 'status'}, [
       `The CSV files in ${health.data_dir}/ no longer match the database: ${files}. The figures here `
-        + 'are the database as it was loaded; rebuild it with ', code('python project/run_all.py'), '.'])];
+        + 'are the database as it was loaded; rebuild it with ', code(REBUILD), '.'])];
   }
 
   async function renderExplore() {
@@ -122,6 +128,7 @@
     const health = await apiGet('health');
     showApiDocsLink(health.status !== 0);
     if (health.error) return unavailable(section, body, explain(health));
+    money = moneyFormats(health.data.dataset && health.data.dataset.currency).money;
     const doc = await apiGet('openapi.json');
     if (doc.error) return unavailable(section, body, explain(doc));
     const browser = new Browser(doc.data, section);
@@ -150,7 +157,7 @@
       on: {click: () => this.page(1)}});
     this.limit = h('select', {id: 'explore-limit', on: {change: () => this.setLimit(Number(this.limit.value))}},
       PAGE_SIZES.map((n) => h('option', {value: n, text: String(n)})));
-    this.table = h('table', {id: 'explore-table', className: 'data-table explore-table'});
+    this.table = h('table', {id: 'explore-table', className: 'data-table explore-table stack-table'});
     this.detail = h('div', {className: 'explore-detail', id: 'explore-detail', hidden: true, tabindex: -1});
     this.node = h('div', {className: 'explore'}, [
       h('div', {className: 'tabs', role: 'tablist', 'aria-label': 'Table to explore',
@@ -340,6 +347,7 @@
     this.table.replaceChildren(
       h('caption', {className: 'visually-hidden', text: `${this.resource.label}, ${this.range.textContent}`}),
       h('thead', {}, [h('tr', {}, headers)]), h('tbody', {}, rows));
+    labelCells(this.table);
   };
 
   /** The key cell: an order opens its detail, a user shows their orders, anything else is text. */
@@ -379,16 +387,16 @@
 
   Browser.prototype.drawOrder = function (order) {
     const facts = [['Customer', `user ${order.user_id}`], ['Placed', dateTimeLabel(order.order_date)],
-      ['Status', order.status], ['Total', format('money', order.total_amount)]];
+      ['Status', order.status], ['Total', show('money', order.total_amount)]];
     const num = (kind) => (kind === 'money' || kind === 'integer' ? 'num' : null);
     const table = (id, caption, columns, rows) => h('div', {className: 'table-scroll'}, [
-      h('table', {id, className: 'data-table compact'}, [
+      labelCells(h('table', {id, className: 'data-table compact stack-table'}, [
         h('caption', {text: caption}),
         h('thead', {}, [h('tr', {}, columns.map(([name, kind]) =>
           h('th', {scope: 'col', className: num(kind), text: label(name)})))]),
         h('tbody', {}, rows.map((row) => h('tr', {}, columns.map(([name, kind]) =>
           h('td', {className: num(kind), text: show(kind, row[name])}))))),
-      ])]);
+      ]))]);
     this.detail.replaceChildren(
       h('div', {className: 'detail-head'}, [
         h('h3', {id: 'explore-detail-title', text: `Order #${order.order_id}`}),

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Remove generated files only: data/, the database, reports, results, exports, profile."""
+"""Remove generated files only: data/, the database, reports, results, exports, profile,
+benchmark output (the generated section of .gitignore lists them all)."""
 from __future__ import annotations
 
 import shutil
@@ -12,12 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from utils import cli  # noqa: E402
 from utils.config import ROOT  # noqa: E402
 from utils.errors import KitError  # noqa: E402
+from utils.generated import generated_paths  # noqa: E402
 
 PROG = "clean.py"
-# Everything here is rebuilt by python project/run_all.py; nothing here is source.
-GENERATED = ["data", "results", "exports", "db/ecommerce.db", "report.json", "report.md",
-             "query_result.csv", "query_result.json", "docs/profile.html", "docs/profile.json",
-             ".data.lock", "db/.ecommerce.db.lock"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,13 +25,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.configure_logging(args)
 
     def body() -> int:
-        for name in GENERATED:
-            path = ROOT / name
-            if not path.exists():
-                continue
+        try:
+            paths = generated_paths(ROOT)
+        except (OSError, ValueError) as exc:
+            raise KitError(f"cannot read the generated paths from .gitignore: {exc}") from None
+        for path in paths:
+            name = cli.shown(path)
             if not args.dry_run:
                 try:
-                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+                    shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
                 except OSError as exc:
                     raise KitError(f"cannot remove {name}: {exc.strerror or exc}") from None
             print(f"{'would remove' if args.dry_run else 'removed'} {name}")

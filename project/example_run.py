@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("example_run.md is current")
             return 0
         write_text_atomic(TARGET, text)
-        print(cli.relative(TARGET, ROOT))
+        print(cli.shown(TARGET))
         return 0
 
     return cli.run(PROG, body)

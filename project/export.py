@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from db.export.exporter import FORMATS, export  # noqa: E402
 from db.export.verify import verify_exports  # noqa: E402
 from utils import cli  # noqa: E402
-from utils.config import DB_PATH, EXPORTS_DIR, ROOT, SCHEMA_PATH  # noqa: E402
+from utils.config import DB_PATH, EXPORTS_DIR, SCHEMA_PATH  # noqa: E402
 
 PROG = "export.py"
 
@@ -34,15 +34,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     def body() -> int:
         if args.verify:
             for result in verify_exports(args.verify, args.db, args.schema):
-                print(f"{cli.relative(result.directory, ROOT)}\t{result.format}: {result.tables} "
+                print(f"{cli.shown(result.directory)}\t{result.format}: {result.tables} "
                       f"tables, {result.rows} rows agree with the database")
             return 0
         formats = FORMATS if args.format == "all" else (args.format,)
         for directory in export(args.db, args.out, formats, args.schema):
-            print(cli.relative(directory, ROOT))
+            print(cli.shown(directory))
         return 0
 
-    return cli.run(PROG, body)
+    return cli.run(PROG, body, database=args.db)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, l
 from data_generation.parallel import default_workers  # noqa: E402
 from data_generation.writer import Part, generate, verify  # noqa: E402
 from utils import cli  # noqa: E402
-from utils.config import DATA_DIR, DEFAULT_SCALE, DEFAULT_SEED, ROOT  # noqa: E402
+from utils.config import DATA_DIR, DEFAULT_SCALE, DEFAULT_SEED  # noqa: E402
+from utils.currency import DEFAULT_CURRENCY  # noqa: E402
 from utils.errors import CheckFailed, UsageError  # noqa: E402
 from utils.progress import Progress  # noqa: E402
 
@@ -50,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--part", type=cli.positive_int, metavar="I",
                         help="which part to write, 1..K (like dbgen -S); the parts' files, "
                              "concatenated in order with one header, equal the whole dataset")
+    parser.add_argument("--currency", type=cli.currency_arg, default=DEFAULT_CURRENCY, metavar="CODE",
+                        help="ISO 4217 code the amounts are in, recorded in the manifest and shown "
+                             "by the report, the API and the dashboard; the data is the same "
+                             "(default: %(default)s)")
     parser.add_argument("--config", type=cli.path_arg, metavar="FILE",
                         help='JSON file of rate overrides, {"rates": {"cancel_rate": 0.05}}; '
                              "the defaults are explained in design_notes.md")
@@ -61,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             problems = verify(args.out)
             if problems:
                 raise CheckFailed(f"{len(problems)} file(s) differ from the manifest: {problems[0]}")
-            print(f"{cli.relative(args.out, ROOT)}: every file matches manifest.json")
+            print(f"{cli.shown(args.out)}: every file matches manifest.json")
             return 0
         if (args.parts is None) != (args.part is None):
             raise UsageError("--parts and --part go together")
@@ -70,15 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         part = Part(args.part, args.parts) if args.parts else None
         rates = load_rates(args.config) if args.config else Rates()
         settings = Settings(seed=args.seed, scale=args.scale, start=args.start, end=args.end,
-                            rates=rates)
+                            rates=rates, currency=args.currency)
         progress = Progress("generating", enabled=not args.quiet)
         try:
             manifest = generate(settings, args.out, args.workers, part, progress)
         finally:
             progress.close()
-        for entry in manifest["files"]:
-            print(f"{cli.relative(args.out / entry['file'], ROOT)}\t{entry['rows']} rows")
-        print(f"{cli.relative(args.out / 'manifest.json', ROOT)}")
+        for entry in manifest["files"] + manifest.get("labels", []):
+            print(f"{cli.shown(args.out / entry['file'])}\t{entry['rows']} rows")
+        print(f"{cli.shown(args.out / 'manifest.json')}")
         return 0
 
     return cli.run(PROG, body)

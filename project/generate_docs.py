@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.dictionary.markdown import check_dictionary, write_dictionary  # noqa: E402
 from utils import cli  # noqa: E402
-from utils.config import DICTIONARY_PATH, ROOT, SCHEMA_PATH  # noqa: E402
+from utils.config import DICTIONARY_PATH, SCHEMA_PATH  # noqa: E402
 
 PROG = "generate_docs.py"
 
@@ -29,9 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     def body() -> int:
         if args.check:
             check_dictionary(args.schema, args.out)
-            print(f"{cli.relative(args.out, ROOT)}: up to date")
+            print(f"{cli.shown(args.out)}: up to date")
             return 0
-        print(cli.relative(write_dictionary(args.schema, args.out), ROOT))
+        print(cli.shown(write_dictionary(args.schema, args.out)))
         return 0
 
     return cli.run(PROG, body)

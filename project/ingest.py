@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from db.ingest.loader import ingest  # noqa: E402
 from db.report.reporter import build_report, write_report  # noqa: E402
 from utils import cli  # noqa: E402
-from utils.config import DATA_DIR, DB_PATH, OUTPUT_DIR, ROOT, SCHEMA_PATH  # noqa: E402
+from utils.config import DATA_DIR, DB_PATH, OUTPUT_DIR, SCHEMA_PATH  # noqa: E402
 from utils.errors import CheckFailed  # noqa: E402
 from utils.progress import Progress  # noqa: E402
 
@@ -40,19 +40,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 loaded = ingest(args.data_dir, args.db, args.schema, progress=progress)
             finally:
                 progress.close()
-            print(f"{cli.relative(args.db, ROOT)}\t{sum(f.rows for f in loaded)} rows "
+            print(f"{cli.shown(args.db)}\t{sum(f.rows for f in loaded)} rows "
                   f"from {len(loaded)} files")
             return 0
         report = build_report(args.db, args.data_dir, args.schema)
         for path in write_report(report, args.out_dir):
-            print(cli.relative(path, ROOT))
+            print(cli.shown(path))
         summary = report["summary"]
         if not report["passed"]:
             raise CheckFailed(f"{summary['failed']} of {summary['checks']} integrity checks failed: "
                               f"{', '.join(summary['failed_checks'])} (see report.md)")
         return 0
 
-    return cli.run(PROG, body)
+    return cli.run(PROG, body, database=args.db)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.profile.profiler import build_profile, write_profile  # noqa: E402
 from utils import cli  # noqa: E402
-from utils.config import DB_PATH, DOCS_DIR, ROOT, SCHEMA_PATH  # noqa: E402
+from utils.config import DB_PATH, DOCS_DIR, SCHEMA_PATH  # noqa: E402
 
 PROG = "profile_data.py"
 
@@ -26,10 +26,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def body() -> int:
         for path in write_profile(build_profile(args.db, args.schema), args.out_dir):
-            print(cli.relative(path, ROOT))
+            print(cli.shown(path))
         return 0
 
-    return cli.run(PROG, body)
+    return cli.run(PROG, body, database=args.db)
 
 
 if __name__ == "__main__":

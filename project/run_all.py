@@ -12,15 +12,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data_generation.model import Rates, Settings, load_rates  # noqa: E402
 from data_generation.parallel import default_workers  # noqa: E402
 from data_generation.writer import generate  # noqa: E402
-from db.export import exporter  # noqa: E402
+from db.export.exporter import exporter  # noqa: E402
 from db.ingest.loader import ingest  # noqa: E402
 from db.profile.profiler import build_profile, write_profile  # noqa: E402
 from db.report.reporter import build_report, write_report  # noqa: E402
 from db.connect import connect_readonly  # noqa: E402
 from queries.runner import export, load_query, run  # noqa: E402
 from utils import cli  # noqa: E402
+from utils.currency import DEFAULT_CURRENCY  # noqa: E402
 from utils.config import (CLV_QUERY, DATA_DIR, DB_PATH, DEFAULT_SCALE, DEFAULT_SEED,  # noqa: E402
-                          MANIFEST_NAME, OUTPUT_DIR, ROOT, SCHEMA_PATH)
+                          MANIFEST_NAME, OUTPUT_DIR, SCHEMA_PATH)
 from utils.errors import CheckFailed  # noqa: E402
 from utils.fileio import sha256_file  # noqa: E402
 
@@ -36,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="generator processes; the output is identical for any number")
     parser.add_argument("--config", type=cli.path_arg, metavar="FILE",
                         help="JSON file of rate overrides (see generate_data.py --help)")
+    parser.add_argument("--currency", type=cli.currency_arg, default=DEFAULT_CURRENCY, metavar="CODE",
+                        help="ISO 4217 code the amounts are in (default: %(default)s)")
     parser.add_argument("--data-dir", type=cli.path_arg, default=DATA_DIR, help="CSV directory")
     parser.add_argument("--db", type=cli.path_arg, default=DB_PATH, help="SQLite database file")
     parser.add_argument("--out-dir", type=cli.path_arg, default=OUTPUT_DIR,
@@ -48,9 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     def body() -> int:
         started = time.perf_counter()
         settings = Settings(seed=args.seed, scale=args.scale,
-                            rates=load_rates(args.config) if args.config else Rates())
+                            rates=load_rates(args.config) if args.config else Rates(),
+                            currency=args.currency)
         manifest = generate(settings, args.data_dir, args.workers)
-        written = [args.data_dir / f["file"] for f in manifest["files"]]
+        written = [args.data_dir / f["file"] for f in manifest["files"] + manifest["labels"]]
         written.append(args.data_dir / MANIFEST_NAME)
         ingest(args.data_dir, args.db, SCHEMA_PATH)
         written.append(args.db)
@@ -66,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.db, args.out_dir / "exports", exporter.FORMATS, SCHEMA_PATH)]
             written += write_profile(build_profile(args.db, SCHEMA_PATH), args.out_dir / "docs")
         for path in written:
-            print(f"{sha256_file(path)[:12]}  {cli.relative(path, ROOT)}")
+            print(f"{sha256_file(path)[:12]}  {cli.shown(path)}")
         summary = report["summary"]
         print(f"seed {args.seed}, scale {settings.scale_label}: {summary['passed']} of "
               f"{summary['checks']} checks passed in {time.perf_counter() - started:.1f} s")

@@ -53,17 +53,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 queries = list_queries() if args.all else [load_query(args.name)]
                 written = []
                 for query in queries:
-                    result = run(conn, query, dict(args.param))
+                    result = run(conn, query, query.parse(args.param))
                     written += export(result, args.results_dir, query.path.stem)
             else:
                 written = export(run(conn, load_query(CLV_QUERY)), args.out_dir, "query_result")
         finally:
             conn.close()
         for path in written:
-            print(cli.relative(path, ROOT))
+            print(cli.shown(path))
         return 0
 
-    return cli.run(PROG, body)
+    return cli.run(PROG, body, database=args.db)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 -- name: revenue_daily
 -- question: How much revenue came in each day (optionally between two dates)?
--- params: from text = null, to text = null
+-- params: from date = null, to date = null
 -- columns: day text, orders integer, revenue decimal(2)
 -- :from and :to are inclusive dates (YYYY-MM-DD); NULL leaves that end open.
 -- Days without a revenue order are absent.

@@ -4,10 +4,12 @@ A query file starts with a header that documents it and that this runner trusts:
 
     -- name: top_products
     -- question: Which products bring the most revenue (or units)?
-    -- params: limit integer = 10, by text = revenue
+    -- params: limit integer 1..500 = 10, by choice revenue|units = revenue
     -- columns: rank integer, product_id integer, name text, revenue decimal(2)
 
-Parameters are bound by name (``:limit``), never formatted into the SQL. The
+Parameters are declared in queries/params.py's syntax and parsed by the same code
+as the API's (``Query.parse``); they are bound by name (``:limit``), never
+formatted into the SQL. The
 declared columns must match the cursor's, and ``decimal(n)`` columns become exact
 ``Decimal`` values with n places, written as such to CSV and JSON.
 """
@@ -20,30 +22,16 @@ import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
+from queries.params import Param, ParamError, parse_declaration
+from queries.params import parse_query as parse_params
 from utils.config import QUERIES_DIR
 from utils.errors import KitError, UsageError
 from utils.fileio import to_json, write_outputs
 from utils.sqlfile import read_sql_file
 
 _COLUMN = re.compile(r"^([a-z_][a-z0-9_]*)\s+(text|integer|real|decimal\((\d)\))$")
-_PARAM = re.compile(r"^([a-z_][a-z0-9_]*)\s+(text|integer|real)\s*=\s*(.+)$")
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    kind: str
-    default: Any
-
-    def convert(self, value: Any) -> Any:
-        if value is None:
-            return None
-        try:
-            return {"integer": int, "real": float, "text": str}[self.kind](value)
-        except (TypeError, ValueError):
-            raise UsageError(f"parameter {self.name} must be {self.kind}, got {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -59,12 +47,19 @@ class Query:
     def column_names(self) -> list[str]:
         return [c[0] for c in self.columns]
 
+    def parse(self, pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+        """Parameter values from text (``--param NAME=VALUE``), checked as the API checks them."""
+        return parse_params(self.params, pairs, f"query {self.path.stem}")
+
     def bind(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Already parsed values, each missing one at its declared default."""
         values = dict(values or {})
         unknown = sorted(set(values) - {p.name for p in self.params})
         if unknown:
             raise UsageError(f"query {self.name} has no parameter {unknown[0]!r}")
-        return {p.name: p.convert(values.get(p.name, p.default)) for p in self.params}
+        defaults = self.parse([])
+        return {p.name: values[p.name] if p.name in values else defaults[p.name]
+                for p in self.params}
 
 
 @dataclass(frozen=True)
@@ -89,12 +84,10 @@ def parse_query(path: Path) -> Query:
     declared = f.header.get("params", "none")
     if declared != "none":
         for part in declared.split(","):
-            match = _PARAM.match(part.strip())
-            if not match:
-                raise KitError(f"{path}: cannot read parameter declaration {part.strip()!r}")
-            name, kind, default = match.groups()
-            params.append(Param(name, kind, None if default == "null" else
-                                Param(name, kind, None).convert(default)))
+            try:
+                params.append(parse_declaration(part))
+            except (ValueError, ParamError) as exc:
+                raise KitError(f"{path}: {exc}") from None
     return Query(f.require("name"), f.require("question"), tuple(params), tuple(columns),
                  f.sql, path)
 
@@ -118,16 +111,19 @@ def load_query(name: str, directory: Path = QUERIES_DIR) -> Query:
 
 def run(conn: sqlite3.Connection, query: Query,
         params: Mapping[str, Any] | None = None) -> Result:
+    values = query.bind(params)
     try:
-        cursor = conn.execute(query.sql, query.bind(params))
+        cursor = conn.execute(query.sql, values)
+        names = [d[0] for d in cursor.description]
+        if names != query.column_names:
+            raise KitError(f"{query.path}: header declares columns {query.column_names} "
+                           f"but the query returns {names}")
+        convert = [_converter(kind, places) for _, kind, places in query.columns]
+        rows = [{name: fn(value) for name, fn, value in zip(names, convert, row)}
+                for row in cursor]  # a read error can come mid-way, while stepping
     except sqlite3.Error as exc:
-        raise KitError(f"query {query.name} failed: {exc}") from None
-    names = [d[0] for d in cursor.description]
-    if names != query.column_names:
-        raise KitError(f"{query.path}: header declares columns {query.column_names} "
-                       f"but the query returns {names}")
-    convert = [_converter(kind, places) for _, kind, places in query.columns]
-    rows = [{name: fn(value) for name, fn, value in zip(names, convert, row)} for row in cursor]
+        where = f" on {conn.path}" if getattr(conn, "path", None) else ""
+        raise KitError(f"query {query.name} failed{where}: {exc}") from None
     return Result(query, rows)
 
 

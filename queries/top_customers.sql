@@ -1,6 +1,6 @@
 -- name: top_customers
 -- question: Who are the best customers by total spend, and what share of revenue is theirs?
--- params: limit integer = 10
+-- params: limit integer 1..500 = 10
 -- columns: rank integer, user_id integer, name text, country text, orders integer, revenue decimal(2), revenue_share decimal(4)
 -- Revenue orders are paid, shipped or delivered; ties break on user_id.
 WITH revenue_orders AS (

@@ -1,6 +1,6 @@
 -- name: top_products
 -- question: Which products sell best, by revenue or by units?
--- params: limit integer = 10, by text = revenue
+-- params: limit integer 1..500 = 10, by choice revenue|units = revenue
 -- columns: rank integer, product_id integer, name text, category text, units integer, revenue decimal(2)
 -- :by is 'revenue' or 'units'; ties break on the other measure, then on product_id.
 -- Only revenue orders (paid, shipped, delivered) count.

@@ -8,6 +8,7 @@ import sys
 import tempfile
 import unittest
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -26,16 +27,17 @@ def temp_dir(case: unittest.TestCase) -> Path:
     return path
 
 
-def small_dataset(directory: Path, seed: int = 7, scale: float = 0.05) -> Path:
+def small_dataset(directory: Path, seed: int = 7, scale: float = 0.05, **settings: Any) -> Path:
     """Generate a small dataset into ``directory/data`` and return that path."""
     data_dir = directory / "data"
-    generate(Settings(seed=seed, scale=scale), data_dir)
+    generate(Settings(seed=seed, scale=scale, **settings), data_dir)
     return data_dir
 
 
-def small_database(directory: Path, seed: int = 7, scale: float = 0.05) -> tuple[Path, Path]:
+def small_database(directory: Path, seed: int = 7, scale: float = 0.05,
+                   **settings: Any) -> tuple[Path, Path]:
     """A small dataset and its database: returns (data_dir, db_path)."""
-    data_dir = small_dataset(directory, seed, scale)
+    data_dir = small_dataset(directory, seed, scale, **settings)
     db_path = directory / "db" / "ecommerce.db"
     ingest(data_dir, db_path, SCHEMA_PATH)
     return data_dir, db_path

@@ -312,7 +312,7 @@ class ErrorTest(ApiCase):
     def test_unknown_ids_and_routes_are_404(self) -> None:
         for path in ("/api/users/0", "/api/products/999999", "/api/orders/999999",
                      "/api/users/999999/orders", "/api/nope", "/api/users/1/nope", "/api/users/",
-                     "/api/orders/stats/total", "/api/analytics", "/api/openapi.yaml", "/api"):
+                     "/api/orders/stats/total", "/api/analytics", "/api/openapi.yaml", "/api/index"):
             with self.subTest(path=path):
                 self.assert_error(path, 404, "not_found")
 
@@ -527,6 +527,18 @@ class DocumentTest(ApiCase):
         sort = next(p for p in self.doc["paths"]["/api/users"]["get"]["parameters"] if p["name"] == "sort")
         self.assertEqual(set(sort["schema"]["enum"]), {s + c for c in SCHEMA.tables["users"].column_names
                                                        for s in ("", "-")})
+
+    def test_the_index_lists_every_route_with_a_working_example(self) -> None:
+        for path in ("/api", "/api/"):
+            index = self.get(path).json()
+            self.assertEqual([e["path"] for e in index["endpoints"]], list(self.doc["paths"]))
+            for entry in index["endpoints"]:
+                with self.subTest(path=path, example=entry["example"]):
+                    self.assertTrue(entry["summary"])
+                    self.assertEqual(self.get(entry["example"]).status, 200)
+            for link in (index["docs"], index["openapi"]):
+                self.assertEqual(self.get(link).status, 200)
+        self.assertIn("303", self.doc["paths"]["/api"]["get"]["responses"])
 
     def test_docs_page_links_all_work(self) -> None:
         reply = self.get("/api/docs")

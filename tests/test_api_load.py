@@ -1,7 +1,7 @@
 """A bounded load test of the API: 2,000 requests from 16 keep-alive clients, loopback only.
 
 It asserts no errors, not a speed (machines differ); the latency percentiles are printed
-to stderr. bench/ can call ``api.loadtest.load_test`` the same way against any server.
+to stderr. bench/ can call ``bench.loadtest.load_test`` the same way against any server.
 """
 from __future__ import annotations
 

@@ -5,9 +5,11 @@ import ast
 import contextlib
 import io
 import json
+import re
 import unittest
 from pathlib import Path
 
+import api_helpers
 import helpers
 from utils.fileio import sha256_file
 
@@ -43,8 +45,7 @@ class Pipeline(unittest.TestCase):
     def test_pipeline_from_both_directories_is_deterministic(self) -> None:
         proc = self.run_ok("project/run_all.py", cwd=self.repo)
         for artifact in ARTIFACTS + ["db/ecommerce.db"]:
-            if artifact != "data/labels/anomalies.csv":
-                self.assertIn(artifact, proc.stdout)
+            self.assertIn(artifact, proc.stdout)
         self.assertRegex(proc.stdout, r"seed 42, scale 1: (\d+) of \1 checks passed")
         first = digests(self.repo)
         golden = json.loads((helpers.ROOT / "tests/golden/seed42_scale1.json").read_text())
@@ -79,12 +80,63 @@ class Pipeline(unittest.TestCase):
         rows = json.loads((self.repo / "results/top_products.json").read_text())["rows"]
         self.assertEqual(len(rows), 3)
 
-    def test_help_for_every_command(self) -> None:
-        for script in SCRIPTS:
+    def test_generator_lists_every_file_it_writes(self) -> None:
+        out = self.repo / "listed"
+        proc = self.run_ok("project/generate_data.py", "--generate", "--scale", "0.02", "--out",
+                           str(out), "-q", cwd=self.repo)
+        written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+        self.assertEqual(sorted((self.repo / p).relative_to(out).as_posix()
+                                for p in printed_paths(proc.stdout)), written)
+        self.assertIn("labels/anomalies.csv", written)
+
+    def test_a_currency_flows_from_generate_to_manifest_report_and_api(self) -> None:
+        """--currency names what the amounts are in; the data itself is the same bytes."""
+        small = ("--seed", "5", "--scale", "0.05")
+        self.run_ok("project/generate_data.py", "--generate", *small, "--out", "cur/usd", cwd=self.repo)
+        self.run_ok("project/generate_data.py", "--generate", *small, "--currency", "eur",
+                    "--out", "cur/data", cwd=self.repo)
+        usd, eur = self.repo / "cur/usd", self.repo / "cur/data"
+        manifests = [json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (usd, eur)]
+        self.assertEqual([m["currency"] for m in manifests], ["USD", "EUR"])
+        self.assertEqual(manifests[0]["files"], manifests[1]["files"])
+        self.run_ok("project/ingest.py", "--ingest", "--data-dir", "cur/data", "--db", "cur/e.db",
+                    cwd=self.repo)
+        self.run_ok("project/ingest.py", "--report", "--data-dir", "cur/data", "--db", "cur/e.db",
+                    "--out-dir", "cur", cwd=self.repo)
+        report = json.loads((self.repo / "cur/report.json").read_text(encoding="utf-8"))
+        self.assertEqual(report["dataset"]["currency"], "EUR")
+        markdown = (self.repo / "cur/report.md").read_text(encoding="utf-8")
+        self.assertIn("amounts in EUR.", markdown)
+        self.assertIn("| revenue (EUR) |", markdown)
+        server = api_helpers.start(self.repo, db_path=self.repo / "cur/e.db", data_dir=eur)
+        self.addCleanup(server.stop)
+        health = api_helpers.request(server.server_address[1], "/api/health").json()
+        self.assertEqual((health["status"], health["dataset"]["currency"]), ("ok", "EUR"))
+
+        # A manifest naming no real currency stops the load with one line; the database stays.
+        before = sha256_file(self.repo / "cur/e.db")
+        manifest = eur / "manifest.json"
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace('"EUR"', '"Euro"'),
+                            encoding="utf-8")
+        proc = helpers.run_script("project/ingest.py", "--ingest", "--data-dir", "cur/data", "--db",
+                                  "cur/e.db", cwd=self.repo)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
+        self.assertRegex(proc.stderr, r"manifest.json: \"currency\" 'Euro' is not an ISO 4217")
+        self.assertEqual(sha256_file(self.repo / "cur/e.db"), before)
+
+    def test_help_quiet_and_verbose_for_every_command(self) -> None:
+        commands = sorted(p.relative_to(self.repo).as_posix()
+                          for p in (self.repo / "project").glob("*.py"))
+        self.assertIn("project/run_all.py", commands)
+        for script in commands + ["serve_frontend.py", "bench/run.py"]:
             with self.subTest(script=script):
-                proc = self.run_ok(script, "--help", cwd=self.repo / "project")
-                self.assertIn("--quiet", proc.stdout)
-                self.assertIn("default", proc.stdout)
+                proc = self.run_ok(script, "--help", cwd=self.repo)
+                usage = proc.stdout.split("\n\n")[0]
+                for option in ("-h", "-q", "-v"):
+                    self.assertRegex(usage, rf"[[ ]{option}[] ]", option)
+                for option in ("--help", "--quiet", "--verbose"):
+                    self.assertIn(option, proc.stdout)
 
     def test_bad_parameters_give_one_line(self) -> None:
         cases = [
@@ -96,6 +148,11 @@ class Pipeline(unittest.TestCase):
             (["ingest.py", "--report", "--db", "none.db"], 1, "no database at .*none.db; run ingest.py --ingest"),
             (["run_query.py", "--name", "nope", "--db", "../tests/fixtures/none.db"], 1, "no database"),
             (["run_query.py", "--param", "limit=3"], 2, "--param needs --name"),
+            (["generate_data.py", "--generate", "--currency", "EURO"], 2,
+             "argument --currency: code 'EURO' is not an ISO 4217 currency code"),
+            (["generate_data.py", "--generate", "--currency", "JPY"], 2,
+             "argument --currency: code JPY has 0 decimal places"),
+            (["run_all.py", "--currency", "$"], 2, "argument --currency: code '\\$' is not an ISO 4217"),
         ]
         for args, code, message in cases:
             with self.subTest(args=args):
@@ -104,6 +161,56 @@ class Pipeline(unittest.TestCase):
                 lines = proc.stderr.strip().splitlines()
                 self.assertEqual(len(lines), 1, proc.stderr)
                 self.assertRegex(lines[0], message)
+
+
+def printed_paths(stdout: str) -> list[str]:
+    """The paths a command printed, one per line: ``PATH``, ``PATH<TAB>...``, ``PATH: ...``
+    or ``<hash>  PATH`` (run_all.py)."""
+    paths = []
+    for line in stdout.splitlines():
+        line = re.sub(r"^[0-9a-f]{12}  ", "", line).split("\t")[0]
+        line = line.split(": ")[0]
+        if " " not in line and ("/" in line or "." in line):
+            paths.append(line)
+    return paths
+
+
+class PrintedPaths(unittest.TestCase):
+    """Every path a command prints opens from where the reader ran it (issue 13)."""
+
+    def setUp(self) -> None:
+        tmp = helpers.temp_dir(self)
+        self.repo = helpers.copy_repo(tmp)
+        self.outside = tmp / "elsewhere"
+        self.outside.mkdir()
+
+    def check(self, cwd: Path, script: Path, *args: str, absolute: bool = False) -> None:
+        proc = helpers.run_script(str(script), *args, cwd=cwd)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        paths = printed_paths(proc.stdout)
+        self.assertTrue(paths, proc.stdout)
+        for shown in paths:
+            self.assertTrue((cwd / shown).exists(), f"{script.name} {args} in {cwd}: {shown}")
+            self.assertEqual(Path(shown).is_absolute(), absolute, shown)
+
+    def test_from_project_the_root_and_outside_the_repository(self) -> None:
+        project = self.repo / "project"
+        small = ("--scale", "0.05", "--workers", "1")
+        self.check(project, Path("run_all.py"), *small)
+        for args in (["generate_data.py", "--generate", *small], ["generate_data.py", "--verify"],
+                     ["ingest.py", "--ingest"], ["ingest.py", "--report"], ["run_query.py"],
+                     ["run_query.py", "--name", "kpis"], ["export.py", "--format", "json"],
+                     ["profile_data.py"], ["generate_docs.py", "--check"]):
+            with self.subTest(cwd="project", args=args):
+                self.check(project, Path(args[0]), *args[1:])
+        with self.subTest(cwd="root"):
+            self.check(self.repo, Path("project/run_query.py"))
+        with self.subTest(cwd="db"):
+            self.check(self.repo / "db", Path("../project/ingest.py"), "--report")
+        with self.subTest(cwd="outside"):
+            self.check(self.outside, project / "run_all.py", *small, "--core-only", absolute=True)
+            self.check(self.outside, project / "generate_data.py", "--generate", "--scale", "0.02",
+                       "--out", "mine", absolute=True)
 
 
 class InProcess(unittest.TestCase):

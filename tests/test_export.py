@@ -16,8 +16,8 @@ from pathlib import Path
 from unittest import mock
 
 import helpers
-from db.export import exporter as export_module
-from db.export import readers as export_readers
+from db.export.exporter import exporter as export_module
+from db.export.exporter import readers as export_readers
 from db.canonical import TableDigest, database_checksum, normaliser, sorted_checksum
 from db.export.exporter import FORMATS, export
 from db.export.postgres import postgres_schema, translate_check
@@ -223,6 +223,28 @@ class Exports(unittest.TestCase):
         total = sum(rows for rows, _ in self.expected.values())
         self.assertTrue(all(r.rows == total for r in results))
 
+    def test_empty_json_array_is_an_empty_table(self) -> None:
+        """Issue 12: an empty table is written as "[]"; the reader called that trailing text."""
+        for text in ("[]\n", "[ ]", "\n[\n]\n"):
+            with self.subTest(text=text):
+                self.assertEqual(list(export_readers._json_array(io.StringIO(text), "t.json")), [])
+        with self.assertRaisesRegex(export_readers.Malformed, "text after the end"):
+            list(export_readers._json_array(io.StringIO("[] x"), "t.json"))
+
+    def test_dump_verifies_without_sqlite3_complete_statement(self) -> None:
+        """PyPy's sqlite3 has no complete_statement; the reader's own must agree with SQLite's."""
+        rng = random.Random(12)
+        texts = ["select 'a;b';", "select 1 -- ;\n", "/* ; */ select 1;", 'select "x""y;";']
+        texts += ["".join(rng.choice("ab;'\"-/*[]` \n") for _ in range(rng.randint(0, 12)))
+                  for _ in range(5000)]
+        for text in texts:
+            self.assertEqual(export_readers.complete_statement(text),
+                             sqlite3.complete_statement(text), repr(text))
+        with mock.patch.object(export_readers, "_complete_statement",
+                               export_readers.complete_statement):
+            self.assertEqual(verify_exports(self.out / "sqlite-dump", self.db)[0].format,
+                             "sqlite-dump")
+
     def test_json_arrays_are_read_across_any_chunk_boundary(self) -> None:
         with mock.patch.object(export_readers, "CHUNK", 7):
             self.assertEqual(verify_exports(self.out / "json", self.db)[0].format, "json")
@@ -331,7 +353,7 @@ class FailureModes(unittest.TestCase):
         (out / ".someone-else.tmp").mkdir()
         export(self.db, out, ["jsonl"])
         self.assertEqual(sorted(p.name for p in out.iterdir()),
-                         [".export.lock", ".someone-else.tmp", "jsonl"])
+                         [".someone-else.tmp", "jsonl"])  # the lock file too is gone
 
     def test_unwritable_target_and_missing_database(self) -> None:
         blocker = self.work / "a-file"

@@ -16,7 +16,9 @@ import helpers
 from data_generation.writer import verify
 from db.report.reporter import build_report
 from utils.config import SCHEMA_PATH
+from utils.errors import LockedError
 from utils.fileio import sha256_file
+from utils.locking import exclusive_lock
 
 KILLS = 20
 
@@ -105,10 +107,58 @@ class ConcurrentRuns(unittest.TestCase):
         self.assertIn(0, [code for code, _ in results])
         for code, err in results:
             if code != 0:
-                self.assertIn("another generator writing", err)
+                self.assertIn("another generate is writing", err)
         self.assertEqual(verify(out), [])  # the files are exactly those of one manifest
-        self.assertEqual(sorted(p.name for p in tmp.iterdir() if p.name.startswith(".")
-                                and not p.name.endswith(".lock")), [])
+        self.assertEqual(sorted(p.name for p in tmp.iterdir() if p.name.startswith(".")), [])
+
+
+class LockFiles(unittest.TestCase):
+    """Locks leave no file behind, yet never let two holders in."""
+
+    def setUp(self) -> None:
+        self.lock = helpers.temp_dir(self) / ".x.lock"
+
+    def test_the_lock_file_goes_with_the_lock(self) -> None:
+        with exclusive_lock(self.lock, "test"):
+            self.assertTrue(self.lock.exists())
+            with self.assertRaisesRegex(LockedError, "another test is running"):
+                with exclusive_lock(self.lock, "test"):
+                    pass
+            self.assertTrue(self.lock.exists())  # the refused one removed nothing
+        self.assertFalse(self.lock.exists())
+        with exclusive_lock(self.lock, "test"):  # and it can be taken again
+            pass
+        self.assertFalse(self.lock.exists())
+
+    def test_a_killed_holder_s_file_is_reused_and_removed(self) -> None:
+        self.lock.write_text("")  # what a SIGKILLed holder leaves: a file nobody locks
+        with exclusive_lock(self.lock, "test"):
+            pass
+        self.assertEqual(list(self.lock.parent.iterdir()), [])
+
+    @unittest.skipIf(os.name == "nt", "POSIX file removal")
+    def test_a_file_removed_by_its_holder_is_not_a_lock(self) -> None:
+        """A waiter that opened the file before its holder removed it must not hold a lock."""
+        import fcntl
+        with exclusive_lock(self.lock, "test"):
+            stale = os.open(self.lock, os.O_RDWR)  # a second process got this far
+        self.addCleanup(os.close, stale)
+        fcntl.flock(stale, fcntl.LOCK_EX | fcntl.LOCK_NB)  # it locks the removed file...
+        with exclusive_lock(self.lock, "test"):  # ...which does not block a real holder
+            self.assertTrue(self.lock.exists())
+
+    @unittest.skipIf(os.name == "nt", "the commands below are POSIX")
+    def test_no_command_leaves_a_lock_file(self) -> None:
+        tmp = helpers.temp_dir(self)
+        for script, *args in (("project/generate_data.py", "--generate", "--scale", "0.02",
+                               "--out", str(tmp / "d")),
+                              ("project/ingest.py", "--ingest", "--data-dir", str(tmp / "d"),
+                               "--db", str(tmp / "db" / "e.db")),
+                              ("project/export.py", "--format", "jsonl", "--db",
+                               str(tmp / "db" / "e.db"), "--out", str(tmp / "x"))):
+            proc = helpers.run_script(str(helpers.ROOT / script), *args, "-q", cwd=tmp)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(str(p.relative_to(tmp)) for p in tmp.rglob(".*.lock")), [])
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from pathlib import Path
 import helpers
 from db.ingest.loader import ingest
 from db.profile.profiler import build_profile, write_profile
+from db.profile.page import render_html
 from utils.config import SCHEMA_PATH
 from utils.fileio import sha256_file
 
@@ -119,7 +120,7 @@ class GeneratedDataProfile(unittest.TestCase):
     def setUpClass(cls) -> None:
         cls.case = unittest.TestCase()
         cls.work = helpers.temp_dir(cls.case)
-        _, cls.db = helpers.small_database(cls.work, seed=21, scale=0.1)
+        _, cls.db = helpers.small_database(cls.work, seed=21, scale=0.1, currency="GBP")
         cls.profile = build_profile(cls.db)
 
     @classmethod
@@ -144,6 +145,10 @@ class GeneratedDataProfile(unittest.TestCase):
                     if "months" in col:
                         self.assertEqual(sum(m["count"] for m in col["months"]), col["count"])
         self.assertNotIn("submission_meta", [t["table"] for t in self.profile["tables"]])
+
+    def test_names_the_currency_of_its_amounts(self) -> None:
+        self.assertEqual(self.profile["dataset"]["currency"], "GBP")
+        self.assertIn("currency GBP", render_html(self.profile))
 
     def test_command_writes_the_same_bytes_twice(self) -> None:
         module = helpers.load_script("profile_data")

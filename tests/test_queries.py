@@ -104,9 +104,9 @@ class QueryFiles(unittest.TestCase):
 
     def test_parameters_are_bound_and_checked(self) -> None:
         query = load_query("top_products")
-        self.assertEqual(query.bind({"limit": "3"}), {"limit": 3, "by": "revenue"})
-        with self.assertRaisesRegex(UsageError, "parameter limit must be integer"):
-            query.bind({"limit": "three"})
+        self.assertEqual(query.bind(query.parse([("limit", "3")])), {"limit": 3, "by": "revenue"})
+        with self.assertRaisesRegex(UsageError, "parameter limit must be an integer from 1"):
+            query.parse([("limit", "three")])
         with self.assertRaisesRegex(UsageError, "has no parameter 'bogus'"):
             query.bind({"bogus": 1})
 

@@ -56,6 +56,17 @@ class Report(unittest.TestCase):
     def report(self, db: Path | None = None, data_dir: Path | None = None) -> dict:
         return build_report(db or self.db, data_dir or self.data_dir, SCHEMA_PATH)
 
+    def test_nothing_flagged_or_nothing_planted_renders(self) -> None:
+        """Issue 12: a small scale often flags no order; the report said so with a traceback."""
+        report = self.report()
+        for flagged, planted in ((0, 3), (2, 0), (0, 0)):
+            with self.subTest(flagged=flagged, planted=planted):
+                report["anomalies"] = dict(report["anomalies"], flagged_orders=flagged,
+                                           labelled_orders=planted, precision=None,
+                                           recall=None if not planted else report["anomalies"]["recall"])
+                text = render_markdown(report)
+                self.assertIn(f"{flagged} orders flagged, {planted} planted: precision n/a", text)
+
     def test_clean_data_passes_every_check(self) -> None:
         report = self.report()
         self.assertTrue(report["passed"], report["summary"])

@@ -28,13 +28,13 @@ import time
 import unittest
 from pathlib import Path
 from unittest import mock
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import api_helpers
 import helpers
 import serve_frontend
-from api.params import Param
 from api.spec import Route
+from queries.params import Param
 
 SECRET = "TOP-SECRET-MARKER"
 REPORT = {"report": "fake", "kpis": {"revenue": 12.5}}
@@ -148,13 +148,34 @@ class RoutingTest(ServerCase):
         self.assertEqual(json.loads(body)["error"]["code"], "not_found")
 
     def test_unknown_api_paths_are_json_404(self) -> None:
-        for path in ("/api", "/api/", "/api/v1/cohorts", "/api/users/1/x"):
+        for path in ("/api/x", "/api/v1/cohorts", "/api/users/1/x", "/api/docs/x"):
             response, body = self.request(path)
             self.assertEqual(response.status, 404, path)
             self.assertEqual(response.getheader("Content-Type"), JSON)
             error = json.loads(body)["error"]
             self.assertEqual(error["code"], "not_found")
             self.assertIn("API", error["message"])
+
+    def test_api_index_answers_at_both_addresses(self) -> None:
+        """The banner prints /api/: JSON for scripts, the docs page for a browser."""
+        browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        for path in ("/api", "/api/"):
+            for accept in (None, "*/*", "application/json"):
+                with self.subTest(path=path, accept=accept):
+                    response, body = self.request(path, headers={"Accept": accept} if accept else {})
+                    self.assertEqual((response.status, response.getheader("Content-Type")), (200, JSON))
+                    self.assertEqual(response.getheader("Vary"), "Accept")
+                    index = json.loads(body)
+                    self.assertEqual([e["path"] for e in index["endpoints"]], list(serve_frontend.API_ROUTES))
+                    self.assertEqual(index["docs"], "/api/docs")
+            with self.subTest(path=path, accept="browser"):
+                response, body = self.request(path, headers={"Accept": browser})
+                self.assertEqual((response.status, response.getheader("Location")), (303, "/api/docs"))
+                self.assertEqual(response.getheader("Vary"), "Accept")
+                response, body = self.request(response.getheader("Location"), headers={"Accept": browser})
+                self.assertEqual(response.status, 200)
+                self.assertEqual(response.getheader("Content-Type"), "text/html; charset=utf-8")
+                self.assertIn(b"<code>/api/health</code>", body)
 
     def test_api_dispatches_through_the_route_table(self) -> None:
         ping = Route("/api/ping/{n}", "ping", lambda call: {"pong": call.params["n"]}, "Ping", "service",
@@ -526,6 +547,47 @@ class CommandLineTest(unittest.TestCase):
         conn.request("GET", "/api/users/1")
         self.assertEqual(conn.getresponse().status, 200)
         self.assert_clean_exit(proc, signal.SIGINT)
+
+    def banner(self, host: str) -> tuple[subprocess.Popen, list[str]]:
+        """Start the script on ``host``; its banner lines, up to and including the API line."""
+        flags = subprocess.CREATE_NEW_PROCESS_GROUP if os.name == "nt" else 0
+        proc = subprocess.Popen([sys.executable, str(self.script), "--host", host, "--port", "0", "-q"],
+                                cwd=self.directory, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, creationflags=flags)
+        self.addCleanup(stop_process, proc)
+        lines = [read_line(proc)]
+        while lines[-1].startswith(("Server running", "From other machines")):
+            lines.append(read_line(proc))
+        self.assertTrue(lines[-1].startswith("API: "), lines)
+        return proc, lines
+
+    def test_every_address_the_banner_prints_answers(self) -> None:
+        hosts = ["127.0.0.1", "0.0.0.0"]
+        if socket.has_ipv6:
+            with contextlib.suppress(OSError), socket.socket(socket.AF_INET6) as probe:
+                probe.bind(("::", 0))
+                hosts.append("::")
+        for host in hosts:
+            with self.subTest(host=host):
+                proc, lines = self.banner(host)
+                urls = re.findall(r"http://\S+?(?=[,)\s]|$)", "".join(lines))
+                self.assertGreaterEqual(len(urls), 3, lines)
+                self.assertRegex(lines[0], r"^Server running at http://127\.0\.0\.1:\d+/frontend/\n$")
+                for url in urls:
+                    self.assertNotRegex(url, r"//(0\.0\.0\.0|\[::\])[:/]", "a browser cannot open it")
+                    parsed = urlsplit(url)
+                    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=TIMEOUT)
+                    conn.request("GET", parsed.path, headers={"Accept": "text/html,*/*;q=0.8"})
+                    response = conn.getresponse()
+                    response.read()
+                    conn.close()
+                    self.assertIn(response.status, (200, 303), url)
+                    if response.status == 303:  # /api/ for a browser: the docs page
+                        self.assertEqual(response.getheader("Location"), "/api/docs", url)
+                if host != "127.0.0.1":
+                    self.assertTrue(all(u.startswith("http://127.0.0.1:") for u in
+                                        re.findall(r"http://\S+", lines[0] + lines[-1])), lines)
+                stop_process(proc)
 
     def test_help_names_the_api_options_and_their_defaults(self) -> None:
         stdout = io.StringIO()

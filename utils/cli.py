@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Callable
 
 from utils.config import ROOT
-from utils.errors import KitError
+from utils.errors import KitError, one_line, os_reason
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -66,6 +68,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def currency_arg(text: str) -> str:
+    """An ISO 4217 code with two decimal places (utils/currency.py), in upper case."""
+    from utils.currency import check_currency
+    from utils.errors import UsageError
+    try:
+        return check_currency(text, "code")
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def int_arg(text: str) -> int:
     try:
         return int(text, 10)
@@ -84,13 +96,28 @@ def configure_logging(args: argparse.Namespace) -> None:
     root.setLevel(level)
 
 
-def run(prog: str, body: Callable[[], int | None]) -> int:
-    """Run a command body, turning expected failures into one line and an exit code."""
+def run(prog: str, body: Callable[[], int | None], database: Path | None = None) -> int:
+    """Run a command body, turning expected failures into one line and an exit code.
+
+    Beside KitError, any OSError or sqlite3 error that escapes the library (disk full,
+    permission denied, I/O error) is one line naming its file (``database`` for SQLite's).
+    """
+    for stream in (sys.stdout, sys.stderr):  # a path like 漢字 on a non-UTF-8 console or pipe
+        if hasattr(stream, "reconfigure"):   # (Windows cp1252, PYTHONIOENCODING=ascii) must
+            stream.reconfigure(errors="backslashreplace")  # not crash after the work is done
     try:
         return body() or 0
     except KitError as exc:
-        sys.stderr.write(f"{prog}: error: {exc}\n")
+        sys.stderr.write(f"{prog}: error: {one_line(str(exc))}\n")
         return exc.exit_code
+    except OSError as exc:  # a file the library did not name itself: the OS names it
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"{prog}: error: {one_line(where + os_reason(exc))}\n")
+        return 1
+    except sqlite3.Error as exc:
+        where = f"{database}: " if database else "database: "
+        sys.stderr.write(f"{prog}: error: {one_line(where + os_reason(exc))}\n")
+        return 1
     except KeyboardInterrupt:
         sys.stderr.write(f"{prog}: interrupted\n")
         return 130
@@ -102,4 +129,28 @@ def relative(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def shown(path: Path, cwd: Path | None = None) -> str:
+    """``path`` as the reader can use it from where they stand.
+
+    Relative to the working directory when both are inside the repository (``../report.md``
+    from ``project/``), absolute otherwise; every command prints paths through this.
+    """
+    path = Path(path).resolve()
+    here = Path(cwd if cwd is not None else os.getcwd()).resolve()
+    if _inside(path, ROOT) and _inside(here, ROOT):
+        try:
+            return Path(os.path.relpath(path, here)).as_posix()
+        except ValueError:  # another drive on Windows
+            pass
+    return str(path)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
 

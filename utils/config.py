@@ -30,3 +30,6 @@ META_TABLE = "submission_meta"
 
 # Orders in these states are revenue: the money was taken and not given back.
 REVENUE_STATUSES = ("paid", "shipped", "delivered")
+
+BENCH_PUBLISHED_DIR = ROOT / "bench"  # results.json/.md quoted by the README: --publish only
+BENCH_OUT_DIR = ROOT / "bench" / "out"  # where a benchmark run writes by default (ignored)

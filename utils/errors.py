@@ -1,6 +1,11 @@
 """The kit's error hierarchy: every expected failure is a KitError with a one-line message."""
 from __future__ import annotations
 
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
 
 class KitError(Exception):
     """An expected failure; the message is shown to the user as one line."""
@@ -38,3 +43,34 @@ class CheckFailed(KitError):
 
 class LockedError(KitError):
     """Another process holds the lock on the same output."""
+
+
+def os_reason(exc: BaseException) -> str:
+    """The cause of an OS or SQLite error in a few words ("No space left on device")."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc) or type(exc).__name__
+    return str(exc) or type(exc).__name__
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters shown as escapes."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+@contextmanager
+def file_errors(path: Path | str, action: str = "write") -> Iterator[None]:
+    """Turn an OSError or sqlite3 error raised inside into a KitError naming ``path`` and cause.
+
+    The one place where disk full, permission denied, read-only file system and I/O errors
+    become the one-line message every command promises. ``path`` is what the user named
+    (the database, not the temporary file it is built in).
+    """
+    try:
+        yield
+    except KitError:
+        raise
+    except OSError as exc:
+        raise KitError(f"cannot {action} {path}: {os_reason(exc)}") from None
+    except sqlite3.Error as exc:
+        raise KitError(f"cannot {action} {path}: {os_reason(exc)}") from None
+

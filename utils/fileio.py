@@ -1,23 +1,54 @@
 """Small file helpers: hashing, atomic writes, canonical JSON and money formatting."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import stat
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
 
 from utils.errors import KitError
 
 CHUNK = 1 << 20
 
 
+class NotRegularFile(OSError):
+    """An input path that is a directory, FIFO or device where a file is expected."""
+
+
+def open_input(path: Path | str, mode: str = "rb", **kwargs: Any) -> IO[Any]:
+    """Open an input file for reading; a directory, FIFO or device fails at once.
+
+    Opening a FIFO for reading would wait for a writer forever, so the file is opened
+    non-blocking and checked before any byte is read. The OSError that a caller already
+    turns into a one-line message says what the path is instead.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode_bits = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode_bits):
+            kind = ("a directory" if stat.S_ISDIR(mode_bits) else
+                    "a FIFO" if stat.S_ISFIFO(mode_bits) else "a device or socket")
+            raise NotRegularFile(errno.EINVAL, f"is {kind}, not a regular file", str(path))
+        return os.fdopen(fd, mode, **kwargs)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_input_text(path: Path | str) -> str:
+    with open_input(path, "r", encoding="utf-8") as handle:
+        return handle.read()
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_input(path, "rb") as handle:
         for block in iter(lambda: handle.read(CHUNK), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -72,6 +103,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+def write_text(path: Path, text: str) -> None:
+    """UTF-8 text with "\n" line endings on every OS (``Path.write_text(newline=)`` is 3.10+)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
 def write_text_atomic(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
@@ -81,11 +118,13 @@ def write_text_atomic(target: Path, text: str) -> None:
 def write_outputs(out_dir: Path, texts: dict[str, str], what: str) -> list[Path]:
     """Write each ``name: text`` into ``out_dir`` atomically; one clear error if one fails."""
     out_dir = Path(out_dir)
-    paths = []
+    paths = [out_dir / name for name in texts]
     try:
-        for name, text in texts.items():
-            paths.append(out_dir / name)
-            write_text_atomic(paths[-1], text)
+        with ExitStack() as stack:  # every file staged first: a full disk replaces none of them
+            staged = [stack.enter_context(atomic_path(path)) for path in paths]
+            for tmp, text in zip(staged, texts.values()):
+                with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(text)
     except OSError as exc:
         raise KitError(f"cannot write {what} to {out_dir}: {exc.strerror or exc}") from None
     return paths

@@ -5,17 +5,27 @@ import shutil
 from pathlib import Path
 
 from utils.config import ROOT
+from utils.generated import generated_patterns, is_generated
 
-# Outputs of the pipeline and of tools; never source.
-NOT_SOURCE_DIRS = {".git", "data", "results", "exports", "__pycache__", "artifacts"}
-NOT_SOURCE_FILES = {"report.json", "report.md", "query_result.csv", "query_result.json",
-                    "profile.html", "profile.json"}
+# Git's own data; everything else that is not source is listed in .gitignore.
+NOT_SOURCE_NAMES = {".git"}
 
 
 def copy_source_tree(target: Path, root: Path = ROOT) -> Path:
-    """Copy ``root``'s source files into ``target`` (which must not exist); return it."""
+    """Copy ``root``'s source files into ``target`` (which must not exist); return it.
+
+    Generated paths are those of .gitignore's generated section (utils/generated.py).
+    """
+    patterns = generated_patterns(root)
+
     def ignore(folder: str, names: list[str]) -> set[str]:
-        return {n for n in names if n in NOT_SOURCE_DIRS or n in NOT_SOURCE_FILES
-                or n.endswith((".db", ".pyc")) or (n.startswith(".") and n.endswith((".tmp", ".lock")))}
+        base = Path(folder).resolve().relative_to(root.resolve()).as_posix()
+        skipped = set()
+        for name in names:
+            relative = name if base == "." else f"{base}/{name}"
+            if (name in NOT_SOURCE_NAMES
+                    or is_generated(relative, (Path(folder) / name).is_dir(), patterns)):
+                skipped.add(name)
+        return skipped
     shutil.copytree(root, target, ignore=ignore)
     return target

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from utils.errors import KitError
+from utils.fileio import read_input_text
 
 _HEADER = re.compile(r"^--\s*([a-z_]+):\s*(.*?)\s*$")
 
@@ -25,7 +26,7 @@ class SqlFile:
 
 def read_sql_file(path: Path) -> SqlFile:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_input_text(path)
     except OSError as exc:
         raise KitError(f"cannot read {path}: {exc.strerror}") from None
     header: dict[str, str] = {}

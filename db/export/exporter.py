@@ -25,7 +25,7 @@ from db.schema import Schema, Table, load_schema, quote
 from db.connect import connect_readonly
 from utils.config import KIT_NAME, MANIFEST_NAME, SCHEMA_PATH
 from utils.errors import KitError
-from utils.fileio import fsync_dir, sha256_file, staging_dir, to_json
+from utils.fileio import fsync_dir, sha256_file, staging_dir, to_json, write_text
 from utils.locking import exclusive_lock
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,8 @@ def _export_all(conn: sqlite3.Connection, schema: Schema, out_dir: Path,
                 os.chmod(staged[fmt], 0o755)
             _stage(conn, schema, staged)  # everything is built before anything is replaced
             for fmt in formats:
-                _swap_in(staged.pop(fmt), out_dir / fmt)
+                _swap_in(staged[fmt], out_dir / fmt)
+                del staged[fmt]  # only once it is in place: a failed swap still cleans it up
             return [out_dir / fmt for fmt in formats]
         finally:
             for stage in staged.values():
@@ -102,9 +103,8 @@ def _stage(conn: sqlite3.Connection, schema: Schema, staged: dict[str, Path]) ->
         files["sqlite-dump"] = [{"file": DUMP_NAME}]
     if "postgres" in staged:
         stage = staged["postgres"]
-        (stage / "schema.sql").write_text(postgres_schema(schema), encoding="utf-8", newline="\n")
-        (stage / "load.sql").write_text(load_script(schema, [f["file"] for f in files["postgres"]]),
-                                        encoding="utf-8", newline="\n")
+        write_text(stage / "schema.sql", postgres_schema(schema))
+        write_text(stage / "load.sql", load_script(schema, [f["file"] for f in files["postgres"]]))
         files["postgres"][:0] = [{"file": "schema.sql"}, {"file": "load.sql"}]
     for fmt, stage in staged.items():
         for entry in files[fmt]:
@@ -112,7 +112,7 @@ def _stage(conn: sqlite3.Connection, schema: Schema, staged: dict[str, Path]) ->
             entry.update(bytes=path.stat().st_size, sha256=sha256_file(path))
         manifest = {"kit": KIT_NAME, "format": fmt, "checksum": CHECKSUM_RULE,
                     "tables": tables, "files": files[fmt]}
-        (stage / MANIFEST_NAME).write_text(to_json(manifest), encoding="utf-8", newline="\n")
+        write_text(stage / MANIFEST_NAME, to_json(manifest))
         log.info("%s: %d file(s), %d rows", fmt, len(files[fmt]), sum(t["rows"] for t in tables))
 
 
@@ -210,7 +210,11 @@ def _swap_in(stage: Path, target: Path) -> None:
     if target.exists() or target.is_symlink():
         aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", suffix=".tmp",
                                       dir=target.parent))
-        os.rename(target, aside / target.name)
+        try:
+            os.rename(target, aside / target.name)
+        except OSError:
+            os.rmdir(aside)
+            raise
     try:
         os.rename(stage, target)
     except OSError:

@@ -97,13 +97,50 @@ class DumpSource(Source):
         self.conn.close()
 
 
+def complete_statement(text: str) -> bool:
+    """Whether ``text`` ends with a complete SQL statement: ';' outside quotes and comments.
+
+    ``sqlite3.complete_statement`` does this in CPython but is missing from PyPy's sqlite3.
+    Unlike SQLite's it does not know CREATE TRIGGER bodies, which the schema has none of.
+    """
+    complete, i, n = False, 0, len(text)
+    while i < n:
+        char = text[i]
+        if char in "'\"`[":
+            close = "]" if char == "[" else char
+            end = text.find(close, i + 1)
+            while end != -1 and close != "]" and text[end + 1:end + 2] == close:  # '' escapes
+                end = text.find(close, end + 2)
+            if end == -1:
+                return False
+            complete, i = False, end + 1
+        elif text.startswith("--", i):
+            end = text.find("\n", i)
+            if end == -1:
+                return complete
+            i = end + 1
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            if end == -1:
+                return False
+            i = end + 2
+        else:
+            if not char.isspace():
+                complete = char == ";"
+            i += 1
+    return complete
+
+
+_complete_statement = getattr(sqlite3, "complete_statement", complete_statement)
+
+
 def _restore(conn: sqlite3.Connection, dump: Path) -> None:
     statement: list[str] = []
     try:
         with open(dump, encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 statement.append(line)
-                if sqlite3.complete_statement("".join(statement)):
+                if _complete_statement("".join(statement)):
                     conn.execute("".join(statement))
                     statement = []
     except sqlite3.Error as exc:
@@ -172,6 +209,8 @@ def _json_array(handle: TextIO, name: str) -> Iterator[tuple[str, object]]:
         raise Malformed(f"{name}: not a JSON array")
     pos += 1
     closed = skip() == "]"
+    if closed:  # an empty table: "[]"
+        pos += 1
     while not closed:
         skip()
         while True:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import re
 from datetime import date, datetime
 from operator import itemgetter
@@ -19,13 +20,22 @@ from typing import Callable, Iterator, Optional
 
 from db.schema import Column, Table
 from utils.errors import DataError
+from utils.fileio import open_input
 
 FIELD_LIMIT = 1 << 20   # 1 MiB: far above any real value, far below a runaway field
 
-_INTEGER = re.compile(r"-?[0-9]{1,18}")
-_TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_REAL = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+# Value shapes, shared by the fast path (one regex per line) and the strict path (per value),
+# so both accept exactly the same values; each is what PostgreSQL also loads unchanged.
+_INTEGER_BODY = r"-?[0-9]{1,18}"            # inside int64 (SQLite) and bigint (PostgreSQL)
+_YEAR = r"(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"  # 0001-9999: no year 0
+_DATE_BODY = _YEAR + r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"  # 30 February: CHECK/strict
+_TIMESTAMP_BODY = _DATE_BODY + r" (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_REAL_BODY = r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"  # then finite, not underflowing
+
+_INTEGER = re.compile(_INTEGER_BODY)
+_TIMESTAMP = re.compile(_TIMESTAMP_BODY)
+_DATE = re.compile(_DATE_BODY)
+_REAL = re.compile(_REAL_BODY)
 
 Converter = Callable[[str], object]
 
@@ -44,33 +54,49 @@ def _integer(value: str) -> int:
     return int(value)
 
 
-def _decimal(places: int) -> Converter:
-    pattern = re.compile(r"-?[0-9]{1,13}(\.[0-9]{1,%d})?" % places)
+def _whole_digits(column: Column) -> int:
+    """Digits a DECIMAL(p,s) value may have before the point: p - s, and no more than a
+    double (SQLite's REAL) holds exactly, 15 significant digits in all."""
+    return min(column.precision, 15) - column.decimals
+
+
+def _decimal_body(column: Column) -> str:
+    """DECIMAL(p,s): at most p - s digits before the point (leading zeros aside), s after."""
+    whole, places = _whole_digits(column), column.decimals
+    before = f"0*[0-9]{{1,{whole}}}" if whole > 0 else "0+"
+    return f"-?{before}" + (f"(?:\\.[0-9]{{1,{places}}})?" if places else "")
+
+
+def _decimal(column: Column) -> Converter:
+    pattern = re.compile(_decimal_body(column))
+    places = column.decimals
+    shape = re.compile(r"-?[0-9]+(\.[0-9]{1,%d})?" % places)
 
     def convert(value: str) -> float:
         if not pattern.fullmatch(value):
+            if shape.fullmatch(value):  # well formed, too large for its column
+                raise ValueProblem(f"{_show(value)} has more than {_whole_digits(column)} digits "
+                                   f"before the point, the most {column.declared} keeps")
             raise ValueProblem(f"expected a number with at most {places} decimals, got {_show(value)}")
-        return float(value)  # exact to the cent once read back via round(x * 100)
+        return float(value)  # at most 15 digits: exact once read back via round(x * 100)
     return convert
 
 
 def _timestamp(value: str) -> str:
-    match = _TIMESTAMP.fullmatch(value)
     try:
-        if not match:
+        if not _TIMESTAMP.fullmatch(value):
             raise ValueError
-        datetime(*(int(part) for part in match.groups()))
+        datetime(int(value[:4]), int(value[5:7]), int(value[8:10]))  # the calendar
     except ValueError:
         raise ValueProblem(f"expected a timestamp 'YYYY-MM-DD HH:MM:SS', got {_show(value)}") from None
     return value
 
 
 def _date(value: str) -> str:
-    match = _DATE.fullmatch(value)
     try:
-        if not match:
+        if not _DATE.fullmatch(value):
             raise ValueError
-        date(*(int(part) for part in match.groups()))
+        date(int(value[:4]), int(value[5:7]), int(value[8:10]))
     except ValueError:
         raise ValueProblem(f"expected a date 'YYYY-MM-DD', got {_show(value)}") from None
     return value
@@ -79,7 +105,11 @@ def _date(value: str) -> str:
 def _real(value: str) -> float:
     if not _REAL.fullmatch(value):
         raise ValueProblem(f"expected a number, got {_show(value)}")
-    return float(value)
+    number = float(value)
+    mantissa = value.split("e")[0].split("E")[0]
+    if not math.isfinite(number) or (number == 0 and any(c in "123456789" for c in mantissa)):
+        raise ValueProblem(f"{_show(value)} is out of the range of a double")
+    return number
 
 
 def _text(value: str) -> str:
@@ -91,7 +121,7 @@ def converter(column: Column) -> Converter:
     if kind == "integer":
         return _integer
     if kind == "decimal":
-        return _decimal(column.decimals)
+        return _decimal(column)
     if kind == "timestamp":
         return _timestamp
     if kind == "date":
@@ -102,6 +132,9 @@ def converter(column: Column) -> Converter:
 
 
 _TEXT = r'[^,"\r\n\x00]'   # a value csv would write unquoted, without NUL
+# psql's \copy ends its input at a line "\." even inside a quoted CSV value (PostgreSQL 15),
+# so such a value could not be loaded from the export. Only quoted values hold line breaks.
+_END_OF_DATA = re.compile(r"\n\\\.\r?\n")
 
 
 def value_pattern(column: Column) -> str:
@@ -113,15 +146,15 @@ def value_pattern(column: Column) -> str:
     required = column.not_null or column.primary_key
     kind = column.kind
     if kind == "integer":
-        body = r"-?[0-9]{1,18}"
+        body = _INTEGER_BODY
     elif kind == "decimal":
-        body = r"-?[0-9]{1,13}(?:\.[0-9]{1,%d})?" % column.decimals
+        body = _decimal_body(column)
     elif kind == "timestamp":
-        body = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}"
+        body = _TIMESTAMP_BODY
     elif kind == "date":
-        body = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        body = _DATE_BODY
     elif kind == "real":
-        body = r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+        body = r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?"  # always finite; the strict path reads the rest
     else:
         return f"({_TEXT}{{{1 if required else 0},{FIELD_LIMIT}}})"
     return f"({body})" if required else f"((?:{body})?)"
@@ -175,7 +208,7 @@ class CsvSource:
     def __iter__(self) -> Iterator[tuple[int, tuple]]:
         csv.field_size_limit(FIELD_LIMIT)
         try:
-            raw = open(self.path, "rb")
+            raw = open_input(self.path, "rb")
         except FileNotFoundError:
             raise self.error(f"file not found in {self.path.parent}") from None
         except OSError as exc:
@@ -193,6 +226,8 @@ class CsvSource:
             # csv gives up where it stops reading (the end of the file for an unclosed
             # quote); the record's first line is where the fault is.
             raise self.error(_csv_message(exc), self._record_line) from None
+        except OSError as exc:  # an I/O error mid-file is this file's, not the database's
+            raise self.error(f"cannot read: {exc.strerror or exc}") from None
         finally:
             text.close()
         self.sha256 = hashing.digest.hexdigest()
@@ -233,7 +268,14 @@ class CsvSource:
             if line in ("\n", "\r\n"):
                 continue  # a blank line
             self._record_line = number
-            fields = next(csv.reader(self._continued(line, numbered), strict=True), [])
+            record: list[str] = []
+            try:
+                fields = next(csv.reader(self._continued(line, numbered, record), strict=True), [])
+            except csv.Error as exc:
+                if "NUL" in str(exc):  # csv before Python 3.11: name the column all the same
+                    raise self.error("contains a NUL byte", number, _nul_column(record, header)) \
+                        from None
+                raise
             if len(fields) != width:
                 raise self.error(f"expected {width} fields, found {len(fields)}"
                                  + (" (truncated row?)" if len(fields) < width else ""), number)
@@ -241,10 +283,14 @@ class CsvSource:
             yield number, self.convert([fields[p] for p in positions], number)
 
     @staticmethod
-    def _continued(line: str, numbered: Iterator[tuple[int, str]]) -> Iterator[str]:
-        """This line, then the following ones, for a record that spans several lines."""
+    def _continued(line: str, numbered: Iterator[tuple[int, str]],
+                   record: list[str]) -> Iterator[str]:
+        """This line, then the following ones, for a record that spans several lines
+        (each also appended to ``record``)."""
+        record.append(line)
         yield line
         for _, more in numbered:
+            record.append(more)
             yield more
 
     def convert(self, fields: list, line: int) -> tuple:
@@ -256,6 +302,10 @@ class CsvSource:
                 continue
             if "\x00" in value:  # csv rejects NUL before Python 3.11, passes it on after
                 raise self.error("contains a NUL byte", line, column.name)
+            if _END_OF_DATA.search(value):
+                raise self.error("a line of it is only '\\.', which psql's \\copy of the "
+                                 "PostgreSQL export would take for the end of the data",
+                                 line, column.name)
             if value == "":
                 # SQLite reports INTEGER PRIMARY KEY as nullable (NULL means "invent a
                 # rowid"): a key left empty in a CSV is an error, not a request for one.
@@ -292,6 +342,19 @@ class CsvSource:
         return [seen[c] for c in expected]
 
 
+def _nul_column(record: list[str], header: list[str]) -> str | None:
+    """The header name of the first field holding a NUL (error path only)."""
+    text, mark = "".join(record), "\U0010ffff"  # a noncharacter: never in real data
+    if mark in text:
+        return None
+    try:
+        fields = next(csv.reader([text.replace("\x00", mark)], strict=True), [])
+    except csv.Error:
+        return None
+    index = next((i for i, field in enumerate(fields) if mark in field), None)
+    return header[index] if index is not None and index < len(header) else None
+
+
 def _csv_message(exc: csv.Error) -> str:
     message = str(exc)
     if "field larger than field limit" in message:
@@ -305,7 +368,7 @@ def _csv_message(exc: csv.Error) -> str:
 
 def _locate_bad_utf8(path: Path) -> tuple[int, int]:
     """(line, byte column) of the first invalid UTF-8 sequence; runs on the error path only."""
-    with open(path, "rb") as handle:
+    with open_input(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
             try:
                 raw.decode("utf-8")
@@ -317,7 +380,7 @@ def _locate_bad_utf8(path: Path) -> tuple[int, int]:
 def find_line(path: Path, table: Table, column: str, value: object) -> int | None:
     """The line of the first record whose ``column`` equals ``value`` (error path only)."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with open_input(path, "r", encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, strict=True)
             header = next(reader, [])
             if column not in header:

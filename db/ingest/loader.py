@@ -22,10 +22,12 @@ from typing import Iterable
 from db.checks import Check, load_checks, run_check
 from db.ingest.csvload import CsvSource, ValueProblem, converter, find_line
 from db.schema import Schema, Table, load_schema, quote
+from db.statements import execute, execute_many, fetch_all, fetch_one
 from utils.config import (CHECKS_DIR, GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE)
-from utils.errors import DataError, KitError
-from utils.fileio import atomic_path, sha256_file
-from utils.locking import exclusive_lock
+from utils.currency import check_currency
+from utils.errors import DataError, KitError, UsageError, file_errors
+from utils.fileio import atomic_path, read_input_text, sha256_file
+from utils.locking import exclusive_lock, reading_data
 from utils.progress import OnProgress
 
 log = logging.getLogger(__name__)
@@ -50,15 +52,14 @@ def ingest(data_dir: Path, db_path: Path, schema_path: Path, checks_dir: Path = 
     schema = load_schema(schema_path)
     checks = load_checks(checks_dir)
     data_dir, db_path = Path(data_dir), Path(db_path)
-    if not data_dir.is_dir():
-        state = "is not a directory" if data_dir.exists() else "does not exist"
-        raise KitError(f"data directory {data_dir} {state}; run generate_data.py --generate")
-    _warn_unknown_files(data_dir, schema)
-    manifest = read_manifest(data_dir)
-    try:
-        loaded = _replace_database(schema, checks, data_dir, db_path, manifest, progress)
-    except OSError as exc:  # CSV read errors are DataErrors already: this is the database side
-        raise KitError(f"cannot write {db_path}: {exc.strerror or exc}") from None
+    with reading_data(data_dir):  # a generator replacing data_dir waits, or we wait for it
+        if not data_dir.is_dir():
+            state = "is not a directory" if data_dir.exists() else "does not exist"
+            raise KitError(f"data directory {data_dir} {state}; run generate_data.py --generate")
+        _warn_unknown_files(data_dir, schema)
+        manifest = read_manifest(data_dir)
+        with file_errors(db_path):  # CSV read errors are DataErrors already: the database side
+            loaded = _replace_database(schema, checks, data_dir, db_path, manifest, progress)
     _warn_manifest_mismatch(manifest, loaded)
     log.info("loaded %d rows from %d files into %s", sum(f.rows for f in loaded), len(loaded), db_path)
     return loaded
@@ -82,22 +83,22 @@ def _replace_database(schema: Schema, checks: list[Check], data_dir: Path, db_pa
 
 def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_dir: Path,
            manifest: dict, progress: OnProgress | None = None) -> list[LoadedFile]:
-    conn.execute("PRAGMA journal_mode = MEMORY")  # OFF would make ROLLBACK TO undefined
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    conn.execute("PRAGMA foreign_keys = OFF")  # checked once, in bulk, before the commit
+    execute(conn, "PRAGMA journal_mode = MEMORY")  # OFF would make ROLLBACK TO undefined
+    execute(conn, "PRAGMA synchronous = OFF")
+    execute(conn, f"PRAGMA cache_size = -{CACHE_KIB}")
+    execute(conn, "PRAGMA foreign_keys = OFF")  # checked once, in bulk, before the commit
     conn.executescript(schema.table_sql())
-    conn.execute("BEGIN")
+    execute(conn, "BEGIN")
     loaded = [_load_table(conn, table, data_dir / table.csv_name, progress)
               for table in schema.data_tables]
     for statement in schema.indexes:
-        conn.execute(statement)
+        execute(conn, statement)
     _check_calendar(conn, schema, data_dir)
     _check_foreign_keys(conn, schema, data_dir)
     _check_counts(conn, loaded)
     _check_invariants(conn, schema, checks, data_dir)
     _write_meta(conn, schema, loaded, manifest)
-    conn.execute("COMMIT")
+    execute(conn, "COMMIT")
     return loaded
 
 
@@ -128,20 +129,20 @@ def _insert(conn: sqlite3.Connection, sql: str, batch: list[tuple[int, tuple]],
             source: CsvSource) -> None:
     if not batch:
         return
-    conn.execute("SAVEPOINT batch")
+    execute(conn, "SAVEPOINT batch")
     try:
-        conn.executemany(sql, [values for _, values in batch])
+        execute_many(conn, sql, [values for _, values in batch])
     except sqlite3.IntegrityError:
-        conn.execute("ROLLBACK TO batch")
+        execute(conn, "ROLLBACK TO batch")
         for line, values in batch:  # replay row by row to name the failing line
             try:
-                conn.execute(sql, values)
+                execute(conn, sql, values)
             except sqlite3.IntegrityError as exc:
                 source.convert(list(values), line)  # a format fault (30 February) names itself
                 raise _constraint_error(exc, source, line) from None
         raise KitError(f"{source.name}: a constraint failed in a batch but in no single row")
     finally:
-        conn.execute("RELEASE batch")
+        execute(conn, "RELEASE batch")
 
 
 _FAILED_COLUMN = re.compile(r"constraint failed: (\w+)\.(\w+)")
@@ -188,8 +189,8 @@ def _check_calendar(conn: sqlite3.Connection, schema: Schema, data_dir: Path) ->
                 continue
             function = "datetime" if column.kind == "timestamp" else "date"
             name = quote(column.name)
-            row = conn.execute(f"SELECT rowid, {name} FROM {quote(table.name)} WHERE {name} IS NOT NULL "
-                               f"AND {function}({name}, '+0 days') IS NOT {name} LIMIT 1").fetchone()
+            row = fetch_one(conn, f"SELECT rowid, {name} FROM {quote(table.name)} WHERE {name} IS NOT "
+                            f"NULL AND {function}({name}, '+0 days') IS NOT {name} LIMIT 1")
             if row is not None:
                 try:
                     converter(column)(row[1])
@@ -201,16 +202,16 @@ def _check_calendar(conn: sqlite3.Connection, schema: Schema, data_dir: Path) ->
 
 
 def _check_foreign_keys(conn: sqlite3.Connection, schema: Schema, data_dir: Path) -> None:
-    violation = conn.execute("PRAGMA foreign_key_check").fetchone()
+    violation = fetch_one(conn, "PRAGMA foreign_key_check")
     if violation is None:
         return
     table_name, rowid, parent, fk_index = violation
     table = schema.tables[table_name]
-    fk_rows = conn.execute(f"PRAGMA foreign_key_list({quote(table_name)})").fetchall()
+    fk_rows = fetch_all(conn, f"PRAGMA foreign_key_list({quote(table_name)})")
     fk = next(row for row in fk_rows if row[0] == fk_index)
     column, parent_column = fk[3], fk[4] or "rowid"
-    value = conn.execute(f"SELECT {quote(column)} FROM {quote(table_name)} WHERE rowid = ?",
-                         (rowid,)).fetchone()[0]
+    value = fetch_one(conn, f"SELECT {quote(column)} FROM {quote(table_name)} WHERE rowid = ?",
+                      (rowid,))[0]
     line = _line_of(table, data_dir, rowid)
     raise DataError(table.csv_name, f"{value} does not match any {parent}.{parent_column} "
                                     f"(dangling foreign key)", line, column)
@@ -223,7 +224,7 @@ def _line_of(table: Table, data_dir: Path, key: object) -> int | None:
 
 def _check_counts(conn: sqlite3.Connection, loaded: Iterable[LoadedFile]) -> None:
     for item in loaded:
-        (count,) = conn.execute(f"SELECT count(*) FROM {quote(item.table)}").fetchone()
+        (count,) = fetch_one(conn, f"SELECT count(*) FROM {quote(item.table)}")
         if count != item.rows:
             raise DataError(item.file_name, f"{item.rows} rows read but {count} in the database")
 
@@ -252,7 +253,7 @@ def read_manifest(data_dir: Path) -> dict:
         log.warning("no %s in %s: seed and scale will be recorded as unknown", MANIFEST_NAME, data_dir)
         return {}
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(read_input_text(path))
     except (ValueError, OSError) as exc:
         raise KitError(f"{path}: unreadable manifest: {exc}") from None
     if not isinstance(manifest, dict):
@@ -260,6 +261,11 @@ def read_manifest(data_dir: Path) -> dict:
     # The fields read later must have the right shape, or a bad manifest fails after the swap.
     if not isinstance(manifest.get("window", {}), dict):
         raise KitError(f"{path}: \"window\" is not a JSON object")
+    if "currency" in manifest:
+        try:
+            manifest["currency"] = check_currency(manifest["currency"], '"currency"')
+        except UsageError as exc:
+            raise KitError(f"{path}: {exc}") from None
     files = manifest.get("files", [])
     if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
         raise KitError(f"{path}: \"files\" is not a list of JSON objects")
@@ -269,7 +275,7 @@ def read_manifest(data_dir: Path) -> dict:
 def _write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFile],
                 manifest: dict) -> None:
     table = quote(META_TABLE)
-    conn.executemany(f"INSERT INTO {table} (kind, file_name, sha256, row_count) "
+    execute_many(conn, f"INSERT INTO {table} (kind, file_name, sha256, row_count) "
                      "VALUES ('file', ?, ?, ?)",
                      [(f.file_name, f.sha256, f.rows) for f in loaded])
     run = {
@@ -279,12 +285,13 @@ def _write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFil
         "generator_version": manifest.get("generator_version", "unknown"),
         "window_start": manifest.get("window", {}).get("start", "unknown"),
         "window_end": manifest.get("window", {}).get("end", "unknown"),
+        "currency": manifest.get("currency", "unknown"),
         "ingested_by": f"{KIT_NAME} {GENERATOR_VERSION}",
         "python_version": platform.python_version(),
         "sqlite_version": sqlite3.sqlite_version,
         "schema_sha256": sha256_file(schema.path),
     }
-    conn.executemany(f"INSERT INTO {table} (kind, key, value) VALUES ('run', ?, ?)",
+    execute_many(conn, f"INSERT INTO {table} (kind, key, value) VALUES ('run', ?, ?)",
                      [(key, str(value)) for key, value in run.items()])
 
 

@@ -1,4 +1,4 @@
-"""Per-column profilers for db/profile.py: one streamed pass, bounded memory, exact sums.
+"""Per-column profilers for db/profile/profiler.py: one streamed pass, bounded memory, exact sums.
 
 Each profiler is fed every value of its column once (``add``), after SQLite has
 supplied the counts and the range (``start``); ``finish`` may ask SQLite for what

@@ -1,6 +1,6 @@
 """The data profile as one static HTML page: inline CSS, inline SVG charts, no script.
 
-Rendered from the profile dictionary (db/profile.py) alone, so the page and
+Rendered from the profile dictionary (db/profile/profiler.py) alone, so the page and
 docs/profile.json always agree. Every text from the data goes through
 ``html.escape``; nothing is fetched from elsewhere, so the file works offline
 and from any static server.

@@ -22,7 +22,8 @@ from db.connect import connect_readonly
 from utils.config import KIT_NAME, META_TABLE, SCHEMA_PATH
 from utils.fileio import to_json, write_outputs
 
-PROVENANCE = ("seed", "scale", "generator", "generator_version", "window_start", "window_end")
+PROVENANCE = ("seed", "scale", "generator", "generator_version", "window_start", "window_end",
+              "currency")   # the unit of the DECIMAL columns' statistics
 NOTES = {
     "count": "non-NULL values",
     "duplicate_rows": "rows equal to an earlier row in every column but the primary key",

@@ -21,38 +21,40 @@ from db.connect import connect_readonly
 from queries.runner import load_query, run
 from utils.config import CHECKS_DIR, KIT_NAME, META_TABLE, QUERIES_DIR
 from utils.errors import KitError
-from utils.fileio import sha256_file, to_json, write_outputs
+from utils.fileio import open_input, sha256_file, to_json, write_outputs
+from utils.locking import reading_data
 
 
 def build_report(db_path: Path, data_dir: Path, schema_path: Path,
                  checks_dir: Path = CHECKS_DIR, queries_dir: Path = QUERIES_DIR) -> dict[str, Any]:
     schema = load_schema(schema_path)
-    conn = connect_readonly(db_path)
-    try:
-        meta = _meta(conn)
-        tables = [_table_entry(conn, t.name, t.csv_name, Path(data_dir), meta["files"])
-                  for t in schema.data_tables]
-        checks = _structural_checks(conn, tables)
-        for check in load_checks(checks_dir):
-            outcome = run_check(conn, check)
-            checks.append(_check_entry(check.name, check.description, check.table,
-                                       outcome.violations,
-                                       [f"{check.table} {row[0]}: {row[1]}" for row in outcome.examples]))
-        def query(name: str, **params: Any) -> list[dict[str, Any]]:
-            return run(conn, load_query(name, queries_dir), params).rows
-        kpis = query("kpis")[0]
-        trends = {
-            "monthly": query("monthly_sales"),
-            "payment_methods": query("payment_methods"),
-            "revenue_by_category": [
-                {"category_id": r["top_category_id"], "category": r["top_category"],
-                 "units": r["units"], "revenue": r["revenue"], "revenue_share": r["revenue_share"]}
-                for r in query("revenue_by_category") if r["category_id"] is None],
-            "top_products": query("top_products", limit=10, by="revenue"),
-        }
-        anomalies = score(query("anomalies"), read_labels(Path(data_dir)))
-    finally:
-        conn.close()
+    with reading_data(Path(data_dir)):  # never the CSVs of a half-replaced data directory
+        conn = connect_readonly(db_path)
+        try:
+            meta = _meta(conn)
+            tables = [_table_entry(conn, t.name, t.csv_name, Path(data_dir), meta["files"])
+                      for t in schema.data_tables]
+            checks = _structural_checks(conn, tables)
+            for check in load_checks(checks_dir):
+                outcome = run_check(conn, check)
+                checks.append(_check_entry(check.name, check.description, check.table,
+                                           outcome.violations,
+                                           [f"{check.table} {row[0]}: {row[1]}" for row in outcome.examples]))
+            def query(name: str, **params: Any) -> list[dict[str, Any]]:
+                return run(conn, load_query(name, queries_dir), params).rows
+            kpis = query("kpis")[0]
+            trends = {
+                "monthly": query("monthly_sales"),
+                "payment_methods": query("payment_methods"),
+                "revenue_by_category": [
+                    {"category_id": r["top_category_id"], "category": r["top_category"],
+                     "units": r["units"], "revenue": r["revenue"], "revenue_share": r["revenue_share"]}
+                    for r in query("revenue_by_category") if r["category_id"] is None],
+                "top_products": query("top_products", limit=10, by="revenue"),
+            }
+            anomalies = score(query("anomalies"), read_labels(Path(data_dir)))
+        finally:
+            conn.close()
     failed = [c["name"] for c in checks if not c["passed"]]
     return {
         "report": f"{KIT_NAME} integrity and trends",
@@ -99,7 +101,7 @@ def _table_entry(conn: sqlite3.Connection, table: str, csv_name: str, data_dir: 
 
 def _count_rows(path: Path) -> int | None:
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with open_input(path, "r", encoding="utf-8-sig", newline="") as handle:
             return max(0, sum(1 for fields in csv.reader(handle) if fields) - 1)
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
@@ -154,13 +156,15 @@ def render_markdown(report: dict[str, Any]) -> str:
     d, s, k = report["dataset"], report["summary"], report["kpis"]
     verdict = "all checks passed" if report["passed"] else \
         f"{s['failed']} check(s) FAILED: {', '.join(s['failed_checks'])}"
+    money = f" ({d['currency']})" if d.get("currency", "unknown") != "unknown" else ""
     out = ["# Integrity and trends report", "",
            f"Dataset: seed {d['seed']}, scale {d['scale']}, {d['generator']} "
-           f"{d['generator_version']}, window {d['window_start']} to {d['window_end']}.", "",
+           f"{d['generator_version']}, window {d['window_start']} to {d['window_end']}"
+           f"{f', amounts in ' + d['currency'] if money else ''}.", "",
            f"**Result: {verdict}** ({s['passed']} of {s['checks']} passed).", "",
            "## Headline figures", "",
            "Revenue orders are paid, shipped or delivered.", ""]
-    out += _table(["revenue", "revenue orders", "customers", "average order value",
+    out += _table([f"revenue{money}", "revenue orders", "customers", f"average order value{money}",
                    "repeat-purchase rate", "all orders", "users"],
                   [[k["revenue"], k["orders"], k["customers"], k["avg_order_value"],
                     k["repeat_purchase_rate"], k["all_orders"], k["users"]]])
@@ -178,29 +182,35 @@ def render_markdown(report: dict[str, Any]) -> str:
             out += [f"Examples for `{c['name']}`:", ""] + [f"- {e}" for e in c["examples"]] + [""]
     t = report["trends"]
     out += ["## Revenue by month", ""]
-    out += _table(["month", "orders", "revenue", "average order value"],
+    out += _table(["month", "orders", f"revenue{money}", f"average order value{money}"],
                   [[m["month"], m["orders"], m["revenue"], m["avg_order_value"]] for m in t["monthly"]])
     out += ["## Payment methods", ""]
-    out += _table(["method", "attempts", "completed", "failed", "refunded", "completed amount",
+    out += _table(["method", "attempts", "completed", "failed", "refunded", f"completed amount{money}",
                    "failure rate", "share of amount"],
                   [[p["payment_method"], p["payments"], p["completed"], p["failed"], p["refunded"],
                     p["completed_amount"], p["failure_rate"], p["amount_share"]]
                    for p in t["payment_methods"]])
     out += ["## Revenue by top-level category", ""]
-    out += _table(["category", "units", "revenue", "share"],
+    out += _table(["category", "units", f"revenue{money}", "share"],
                   [[c["category"], c["units"], c["revenue"], c["revenue_share"]]
                    for c in t["revenue_by_category"]])
     out += ["## Top 10 products by revenue", ""]
-    out += _table(["rank", "product", "category", "units", "revenue"],
+    out += _table(["rank", "product", "category", "units", f"revenue{money}"],
                   [[p["rank"], f"{p['name']} (#{p['product_id']})", p["category"], p["units"],
                     p["revenue"]] for p in t["top_products"]])
     a = report["anomalies"]
     out += ["## Anomaly detection (queries/anomalies.sql)", ""]
-    if a["precision"] is None:
+    if a["labelled_orders"] is None:
         out += [f"{a['flagged_orders']} orders flagged; {a['note']}, so no precision or recall.", ""]
-    else:
+    else:  # a ratio is None when nothing was flagged or nothing planted (a small scale, a zero rate)
         out += [f"{a['flagged_orders']} orders flagged, {a['labelled_orders']} planted: "
-                f"precision {a['precision']}, recall {a['recall']}.", ""]
+                f"precision {_ratio_text(a['precision'])}, recall {_ratio_text(a['recall'])}.", ""]
         out += _table(["planted pattern", "planted orders", "found", "recall"],
-                      [[p["pattern"], p["planted"], p["found"], p["recall"]] for p in a["by_pattern"]])
+                      [[p["pattern"], p["planted"], p["found"], p["recall"]]
+                       for p in a["by_pattern"]])
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _ratio_text(ratio: Any) -> str:
+    """A precision or recall, or "n/a" when its denominator is zero."""
+    return "n/a" if ratio is None else str(ratio)

@@ -1,6 +1,11 @@
-"""Request parameters: one declaration parses a value, names it in errors and documents it.
+"""Query parameters: one declaration parses a value, names it in errors and documents it.
 
-Every value taken from a request passes through ``Param.parse``: integers are ASCII
+The one parameter system of the kit: ``run_query.py --param`` and the API both parse
+through ``Param.parse`` and ``parse_query``, so they accept the same values and fail
+with the same message (a ``ParamError``; the API sends it as a 400 bad_parameter).
+A query file declares its parameters in its header with ``parse_declaration``'s syntax.
+
+Every value passes through ``Param.parse``: integers are ASCII
 digits within a range (never beyond SQLite's 64-bit integers), dates are real calendar
 days, amounts have at most two decimals and become integer cents, and a choice or a
 sort column must be one of a fixed list. What comes out is bound as an SQL parameter
@@ -10,10 +15,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
-from api.errors import bad_parameter
+from utils.errors import UsageError
 
 INT64_MAX = 2**63 - 1
 MAX_TEXT = 200          # longer than any value in the data; a longer filter matches nothing anyway
@@ -22,6 +27,19 @@ MAX_QUERY_FIELDS = 50
 _INTEGER = re.compile(r"-?[0-9]{1,19}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONEY = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,2}))?")
+
+
+_DECLARATION = re.compile(r"([a-z_][a-z0-9_]*)\s+(integer|text|date|money|choice)"
+                          r"(?:\s+(-?[0-9]+)\.\.(-?[0-9]+)|\s+([a-z0-9_]+(?:\|[a-z0-9_]+)+))?"
+                          r"\s*=\s*(\S+)")
+
+
+class ParamError(UsageError):
+    """A parameter value that its declaration rejects; the message names the parameter."""
+
+
+def bad_parameter(message: str) -> ParamError:
+    return ParamError(message)
 
 
 @dataclass(frozen=True)
@@ -120,12 +138,33 @@ class Param:
         return spec
 
 
+def parse_declaration(text: str) -> Param:
+    """A parameter from a query header: ``limit integer 1..500 = 10``, ``by choice a|b = a``,
+    ``from date = null``. The default is checked by the same parser as any value."""
+    match = _DECLARATION.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"cannot read parameter declaration {text.strip()!r}")
+    name, kind, low, high, choices, default = match.groups()
+    if (low is not None and kind != "integer") or (choices and kind != "choice"):
+        raise ValueError(f"{kind} parameter {name} cannot have that range or list")
+    if kind == "choice" and not choices:
+        raise ValueError(f"choice parameter {name} needs its values: {name} choice a|b = a")
+    param = Param(name, kind, "", minimum=None if low is None else int(low),
+                  maximum=None if high is None else int(high),
+                  choices=tuple(choices.split("|")) if choices else ())
+    if default == "null":
+        return param
+    value = param.parse(default)  # a header's default obeys its own declaration
+    return replace(param, default=value if kind == "integer" else default)
+
+
 def parse_query(params: Sequence[Param], pairs: Iterable[tuple[str, str]],
                 path: str) -> dict[str, Any]:
     """The parsed query parameters, every declared one present (its default when not given).
 
     An empty value counts as not given, so an HTML form's blank field filters nothing.
-    An undeclared or repeated parameter is a 400: a typo must not silently widen a query.
+    An undeclared or repeated parameter is refused: a typo must not silently widen a query;
+    so is a ``from`` date after the ``to`` date.
     """
     declared = {p.name: p for p in params}
     given: dict[str, str] = {}
@@ -141,4 +180,8 @@ def parse_query(params: Sequence[Param], pairs: Iterable[tuple[str, str]],
     for name, param in declared.items():
         text = given.get(name) or (None if param.default is None else str(param.default))
         values[name] = None if text is None else param.parse(text)
+    start, end = values.get("from"), values.get("to")
+    if (declared.get("from") and declared["from"].kind == "date" and start is not None
+            and end is not None and start > end):
+        raise bad_parameter(f"parameter from ({start}) is after parameter to ({end})")
     return values

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Run the README's pipeline under every Python 3.9-3.13 pyenv has, and PyPy; compare outputs.
+
+Each interpreter runs ``python project/run_all.py`` in its own fresh copy of the source tree,
+then ``export.py --verify`` of every export format. Outputs must be byte-identical to the
+reference interpreter's, except the rows that record which interpreter ingested the data
+(submission_meta's python_version, and the export files that carry or hash it).
+Used by tests/test_pythons.py and, as a script, by .ci/run:
+
+    python tests/interpreters.py          # exit 1 if any installed interpreter fails or differs
+    python tests/interpreters.py --scale 0.1   # extra options go to run_all.py
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from utils.repo import copy_source_tree  # noqa: E402
+
+VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
+FORMATS = ("json", "jsonl", "sqlite-dump", "postgres")
+OUTPUTS = ("data", "exports", "docs", "report.json", "report.md", "query_result.csv",
+           "query_result.json")
+_INTERPRETER_ROW = re.compile(rb"^.*'python_version'.*\n", re.M)
+
+
+def pyenv_root() -> Path:
+    """$PYENV_ROOT, else what ``pyenv root`` says, else ~/.pyenv."""
+    if os.environ.get("PYENV_ROOT"):
+        return Path(os.environ["PYENV_ROOT"])
+    pyenv = shutil.which("pyenv")
+    if pyenv:
+        proc = subprocess.run([pyenv, "root"], capture_output=True, text=True)
+        if proc.returncode == 0 and proc.stdout.strip():
+            return Path(proc.stdout.strip())
+    return Path.home() / ".pyenv"
+
+
+def find_pythons() -> dict[str, Path | None]:
+    """Each supported minor version -> its newest pyenv interpreter (None when absent), and pypy3."""
+    versions = pyenv_root() / "versions"
+    found: dict[str, Path | None] = {}
+    for minor in VERSIONS:
+        candidates = [p for p in versions.glob(f"{minor}.*/bin/python3")
+                      if re.fullmatch(rf"{re.escape(minor)}\.\d+", p.parent.parent.name)]
+        candidates.sort(key=lambda p: int(p.parent.parent.name.rsplit(".", 1)[1]))
+        found[minor] = candidates[-1] if candidates else None
+    pypy = shutil.which("pypy3")
+    found["pypy3"] = Path(pypy) if pypy else None
+    return found
+
+
+def run_pipeline(python: Path | str, work: Path, *options: str) -> dict[str, str]:
+    """run_all.py (with ``options``) and every --verify in a fresh copy under ``work``;
+    the SHA-256 of each output.
+
+    Raises AssertionError naming the step that failed, with its stderr.
+    """
+    repo = copy_source_tree(work / "repo")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    steps = [["project/run_all.py", "--quiet", *options]]
+    steps += [["project/export.py", "--verify", f"exports/{fmt}"] for fmt in FORMATS]
+    for step in steps:
+        proc = subprocess.run([str(python), *step], cwd=repo, capture_output=True, text=True,
+                              env=env, timeout=600)
+        if proc.returncode != 0:
+            raise AssertionError(f"{python} {' '.join(step)} exited {proc.returncode}:\n"
+                                 f"{proc.stderr.strip()}")
+    return digests(repo)
+
+
+def digests(repo: Path) -> dict[str, str]:
+    """SHA-256 of each pipeline output, the interpreter-recording rows left out."""
+    result = {}
+    for name in OUTPUTS:
+        top = repo / name
+        for path in sorted([top] if top.is_file() else top.rglob("*")):
+            if not path.is_file():
+                continue
+            relative = path.relative_to(repo).as_posix()
+            if relative.startswith("exports/") and (path.name == "manifest.json"
+                                                    or path.stem == "submission_meta"):
+                continue  # they hold (or hash) the interpreter's version
+            content = path.read_bytes()
+            if path.name == "dump.sql":
+                content = _INTERPRETER_ROW.sub(b"", content)
+            result[relative] = hashlib.sha256(content).hexdigest()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the check; ``argv`` are extra run_all.py options (none: the README's command)."""
+    options = sys.argv[1:] if argv is None else argv
+    work = Path(tempfile.mkdtemp(prefix="ecomkit-pythons-"))
+    try:
+        reference = run_pipeline(sys.executable, work / "reference", *options)
+        print(f"reference {sys.executable}: pipeline and every --verify ok, {len(reference)} outputs")
+        failed = 0
+        for version, python in find_pythons().items():
+            if python is None:
+                print(f"python {version}: skipped: absent")
+                continue
+            try:
+                mine = run_pipeline(python, work / version, *options)
+            except AssertionError as exc:
+                print(f"python {version} ({python}): FAILED: {exc}")
+                failed += 1
+                continue
+            differ = sorted(k for k in reference.keys() | mine.keys()
+                            if reference.get(k) != mine.get(k))
+            if differ:
+                print(f"python {version} ({python}): FAILED: outputs differ: {', '.join(differ)}")
+                failed += 1
+            else:
+                print(f"python {version} ({python}): pipeline and every --verify ok, "
+                      f"outputs identical to the reference")
+        return 1 if failed else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
