@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import helpers
-import serve_frontend
+from server.app import DashboardServer, make_server
 
 TIMEOUT = 10
 
@@ -22,10 +22,10 @@ def site(directory: Path) -> Path:
     return root
 
 
-def start(root: Path, **options: Any) -> serve_frontend.DashboardServer:
+def start(root: Path, **options: Any) -> DashboardServer:
     """A quiet server on a free port, serving in a daemon thread; ``server.stop()`` ends it."""
     options.setdefault("quiet", True)
-    server = serve_frontend.make_server("127.0.0.1", 0, root=root, **options)
+    server = make_server("127.0.0.1", 0, root=root, **options)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               daemon=True)
     thread.start()

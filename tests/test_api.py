@@ -22,7 +22,7 @@ from urllib.parse import quote, urlencode
 
 import api_helpers
 import helpers
-import serve_frontend
+from api.routes import ROUTES
 from db.schema import load_schema
 from db.connect import connect_readonly
 from queries.runner import export, load_query, run
@@ -400,7 +400,7 @@ class ReadOnlyTest(ApiCase):
     def test_a_burst_of_requests_and_writes_leaves_the_database_unchanged(self) -> None:
         before = sha256_file(self.db_path)
         listing = sorted(os.listdir(self.db_path.parent))
-        paths = [route.replace("{id}", "1") for route in serve_frontend.API_ROUTES] + [
+        paths = [route.replace("{id}", "1") for route in ROUTES] + [
             f"/api/users?country={quote(INJECTION)}", "/api/users?sort=user_id;DELETE%20FROM%20users",
             "/api/products?q=" + quote("'); DROP TABLE products; --")]
         statuses: list[int] = []
@@ -492,7 +492,7 @@ class DocumentTest(ApiCase):
 
     def test_documented_paths_are_exactly_the_dispatched_routes(self) -> None:
         self.assertEqual(self.doc["openapi"], "3.1.0")
-        self.assertEqual(set(self.doc["paths"]), set(serve_frontend.API_ROUTES))
+        self.assertEqual(set(self.doc["paths"]), set(ROUTES))
         for path, item in self.doc["paths"].items():
             self.assertEqual(list(item), ["get"], path)
 
@@ -549,7 +549,7 @@ class DocumentTest(ApiCase):
             self.assertNotIn(forbidden, page)
         links = Links()
         links.feed(page)
-        self.assertGreaterEqual(len(links.hrefs), len(serve_frontend.API_ROUTES) + 3)
+        self.assertGreaterEqual(len(links.hrefs), len(ROUTES) + 3)
         for path in self.doc["paths"]:
             self.assertIn(f"<code>{path}</code>", page)
         for href in links.hrefs:

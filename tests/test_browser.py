@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import helpers
-import serve_frontend
+from server.app import make_server
 from db.report.reporter import build_report
 from db.connect import connect_readonly
 from queries.runner import export, load_query, run
@@ -391,7 +391,7 @@ class BrowserCase(unittest.TestCase):
     @classmethod
     def serve(cls, root: Path, **options) -> str:
         """Start a quiet server for ``root`` in a thread; return the dashboard URL."""
-        server = serve_frontend.make_server("127.0.0.1", 0, root=root, quiet=True, **options)
+        server = make_server("127.0.0.1", 0, root=root, quiet=True, **options)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                   daemon=True)
         thread.start()

@@ -33,8 +33,11 @@ from urllib.parse import quote, urlsplit
 import api_helpers
 import helpers
 import serve_frontend
+from api.routes import ROUTES
 from api.spec import Route
 from queries.params import Param
+from server import hardening, static
+from server.app import DashboardServer
 
 SECRET = "TOP-SECRET-MARKER"
 REPORT = {"report": "fake", "kpis": {"revenue": 12.5}}
@@ -166,7 +169,7 @@ class RoutingTest(ServerCase):
                     self.assertEqual((response.status, response.getheader("Content-Type")), (200, JSON))
                     self.assertEqual(response.getheader("Vary"), "Accept")
                     index = json.loads(body)
-                    self.assertEqual([e["path"] for e in index["endpoints"]], list(serve_frontend.API_ROUTES))
+                    self.assertEqual([e["path"] for e in index["endpoints"]], list(ROUTES))
                     self.assertEqual(index["docs"], "/api/docs")
             with self.subTest(path=path, accept="browser"):
                 response, body = self.request(path, headers={"Accept": browser})
@@ -181,7 +184,7 @@ class RoutingTest(ServerCase):
         ping = Route("/api/ping/{n}", "ping", lambda call: {"pong": call.params["n"]}, "Ping", "service",
                      (Param("n", "integer", "a number", location="path"),),
                      database=False, etag="body")
-        with mock.patch.dict(serve_frontend.API_ROUTES, {ping.path: ping}):
+        with mock.patch.dict(ROUTES, {ping.path: ping}):
             response, body = self.request("/api/ping/3")
             self.assertEqual((response.status, json.loads(body)), (200, {"pong": 3}))
             self.assertEqual(response.getheader("Content-Type"), JSON)
@@ -217,7 +220,7 @@ class RoutingTest(ServerCase):
         (self.root / "results" / "top.json").write_text("[]", encoding="utf-8")
         self.addCleanup(shutil.rmtree, self.root / "results")
         self.assert_not_served("/results/top.json", (404,))
-        with mock.patch.dict(serve_frontend.PUBLISHED, {"results/*.json": "no-store"}):
+        with mock.patch.dict(static.PUBLISHED, {"results/*.json": "no-store"}):
             response, body = self.request("/results/top.json")
         self.assertEqual((response.status, body), (200, b"[]"))
 
@@ -378,14 +381,14 @@ class RequestLimitsTest(ServerCase):
         self.assertEqual((response.status, json.loads(body)), (200, REPORT))
 
     def test_a_long_request_line_is_414(self) -> None:
-        for size in (serve_frontend.MAX_REQUEST_LINE + 1, 70 * 1024):
+        for size in (hardening.MAX_REQUEST_LINE + 1, 70 * 1024):
             with self.subTest(size=size):
                 status, body = self.exchange(b"GET /" + b"a" * size + b" HTTP/1.1\r\nHost: x\r\n\r\n")
                 self.assertEqual((status, body["error"]["code"]), (414, "uri_too_long"))
         self.assert_still_serving()
 
     def test_large_or_many_headers_are_431(self) -> None:
-        line = serve_frontend.MAX_HEADER_LINE
+        line = hardening.MAX_HEADER_LINE
         cases = {
             "one long header": [b"X-Long: " + b"a" * line],
             "too many headers": [b"X-H%d: 1" % i for i in range(101)],
@@ -471,7 +474,7 @@ class TimeoutAndLoggingTest(unittest.TestCase):
     def test_one_log_line_per_request_unless_quiet(self) -> None:
         server = start(self.root, quiet=False)
         self.addCleanup(server.stop)
-        with self.assertLogs("serve_frontend", logging.INFO) as logs:
+        with self.assertLogs("server", logging.INFO) as logs:
             fetch(server, "/report.json")
             fetch(server, "/db/ecommerce.db")
         self.assertEqual(len(logs.output), 2)
@@ -483,7 +486,7 @@ class TimeoutAndLoggingTest(unittest.TestCase):
         records: list[logging.LogRecord] = []
         handler = logging.Handler()
         handler.emit = records.append  # type: ignore[method-assign]
-        logger = logging.getLogger("serve_frontend")
+        logger = logging.getLogger("server")
         logger.addHandler(handler)
         self.addCleanup(logger.removeHandler, handler)
         fetch(quiet, "/report.json")
@@ -634,7 +637,7 @@ class CommandLineTest(unittest.TestCase):
             self.assertIn("--port", stderr.getvalue())
 
 
-def fetch(server: serve_frontend.DashboardServer, path: str) -> int:
+def fetch(server: DashboardServer, path: str) -> int:
     conn = http.client.HTTPConnection(*server.server_address[:2], timeout=TIMEOUT)
     try:
         conn.request("GET", path)
