@@ -175,24 +175,7 @@ def docs_page(routes: Iterable[Route]) -> str:
     e = html.escape
     sections = []
     for tag, text in TAGS.items():
-        items = []
-        for route in (r for r in routes if r.tag == tag):
-            url = example_url(route)
-            note = f'<p class="muted">{e(route.description)}</p>' if route.description else ""
-            rows = "".join(
-                f"<tr><th scope=\"row\"><code>{e(p.name)}</code></th><td>{e(p.location)}</td>"
-                f"<td>{e(_values_text(p))}</td><td>{e(p.description)}</td></tr>"
-                for p in route.params)
-            table = (f"<div class=\"table-scroll\"><table class=\"data-table compact\"><thead><tr>"
-                     f"<th scope=\"col\">Parameter</th><th scope=\"col\">In</th>"
-                     f"<th scope=\"col\">Values</th><th scope=\"col\">Meaning</th></tr></thead>"
-                     f"<tbody>{rows}</tbody></table></div>") if rows else ""
-            items.append(
-                f"<article class=\"endpoint\" id=\"{e(route.name)}\"><h3><span class=\"method\">GET"
-                f"</span> <code>{e(route.path)}</code></h3><p>{e(route.summary)}.</p>"
-                f"{note}"
-                f"<p class=\"example\">Example: <a href=\"{e(url)}\"><code>{e(url)}</code></a></p>"
-                f"{table}</article>\n")
+        items = [_endpoint_html(route) for route in routes if route.tag == tag]
         sections.append(f"<section class=\"panel\" id=\"{e(tag)}\"><div class=\"panel-head\">"
                         f"<h2>{e(tag.capitalize())}</h2><p class=\"panel-note\">{e(text)}</p>"
                         f"</div>\n{''.join(items)}</section>\n")
@@ -227,6 +210,26 @@ def docs_page(routes: Iterable[Route]) -> str:
 </body>
 </html>
 """
+
+
+def _endpoint_html(route: Route) -> str:
+    """One endpoint of the docs page: method, path, summary, example link, parameters."""
+    e = html.escape
+    url = example_url(route)
+    note = f'<p class="muted">{e(route.description)}</p>' if route.description else ""
+    rows = "".join(
+        f"<tr><th scope=\"row\"><code>{e(p.name)}</code></th><td>{e(p.location)}</td>"
+        f"<td>{e(_values_text(p))}</td><td>{e(p.description)}</td></tr>"
+        for p in route.params)
+    table = (f"<div class=\"table-scroll\"><table class=\"data-table compact\"><thead><tr>"
+             f"<th scope=\"col\">Parameter</th><th scope=\"col\">In</th>"
+             f"<th scope=\"col\">Values</th><th scope=\"col\">Meaning</th></tr></thead>"
+             f"<tbody>{rows}</tbody></table></div>") if rows else ""
+    return (f"<article class=\"endpoint\" id=\"{e(route.name)}\"><h3><span class=\"method\">GET"
+            f"</span> <code>{e(route.path)}</code></h3><p>{e(route.summary)}.</p>"
+            f"{note}"
+            f"<p class=\"example\">Example: <a href=\"{e(url)}\"><code>{e(url)}</code></a></p>"
+            f"{table}</article>\n")
 
 
 def _values_text(param: Any) -> str:

@@ -93,23 +93,10 @@ def _health_schema() -> dict[str, Any]:
                 "message": {"type": "string"}}}
 
 
-def _build() -> dict[str, Route]:
+def _table_routes() -> list[Route]:
+    """Pages, filters and single rows of the database's tables."""
     r = RESOURCES
-    top_customers, top_products = load_query("top_customers"), load_query("top_products")
-    daily = load_query("revenue_daily")
-    _, kpis_schema = openapi.query_component(handlers.KPIS)
-    status_name, status_schema = openapi.query_component(handlers.STATUS_COUNTS)
-    summary = {"type": "object", "required": [*handlers.KPIS.column_names, "by_status"],
-               "properties": {**kpis_schema["properties"], "by_status": {
-                   "type": "array", "items": openapi.ref(status_name)}}}
-    routes = [
-        Route(INDEX, "index", lambda call: openapi.index(call.routes.values()),
-              "Every endpoint with an example link (also at /api/); a browser is sent to "
-              "/api/docs", "service", response=openapi.INDEX_SCHEMA, database=False,
-              etag="body", html_alternative="/api/docs"),
-        Route("/api/health", "health", handlers.health, "Database identity, row counts and "
-              "whether the CSVs still match it", "service", response=_health_schema(),
-              etag="none", cache="no-store"),
+    return [
         _list_route(r["users"], "country=Germany&sort=-signup_date&limit=5"),
         _list_route(r["products"], "q=lamp&sort=-price&limit=5"),
         _list_route(r["orders"], "status=delivered&from=2024-01-01&to=2024-12-31&limit=5"),
@@ -124,6 +111,19 @@ def _build() -> dict[str, Route]:
               (_id(r["users"]),) + r["orders"].list_params(without=("user_id",)),
               openapi.page_schema(openapi.ref("Order")), _components("orders"),
               example="sort=-order_date"),
+    ]
+
+
+def _analytics_routes() -> list[Route]:
+    """The named queries of queries/ as JSON: KPIs, revenue, top lists, cohorts."""
+    top_customers, top_products = load_query("top_customers"), load_query("top_products")
+    daily = load_query("revenue_daily")
+    _, kpis_schema = openapi.query_component(handlers.KPIS)
+    status_name, status_schema = openapi.query_component(handlers.STATUS_COUNTS)
+    summary = {"type": "object", "required": [*handlers.KPIS.column_names, "by_status"],
+               "properties": {**kpis_schema["properties"], "by_status": {
+                   "type": "array", "items": openapi.ref(status_name)}}}
+    return [
         Route("/api/orders/stats/summary", "order_summary", handlers.order_summary,
               "Revenue, orders, customers, average order value and orders per status",
               "analytics", response=summary, schemas={status_name: status_schema}, cached=True,
@@ -148,6 +148,20 @@ def _build() -> dict[str, Route]:
                      example="limit=5&by=units"),
         _query_route("/api/analytics/cohort-clv", "cohort_clv", load_query(CLV_QUERY),
                      "Customer lifetime value by signup cohort (the rows of query_result.json)"),
+    ]
+
+
+def _build() -> dict[str, Route]:
+    routes = [
+        Route(INDEX, "index", lambda call: openapi.index(call.routes.values()),
+              "Every endpoint with an example link (also at /api/); a browser is sent to "
+              "/api/docs", "service", response=openapi.INDEX_SCHEMA, database=False,
+              etag="body", html_alternative="/api/docs"),
+        Route("/api/health", "health", handlers.health, "Database identity, row counts and "
+              "whether the CSVs still match it", "service", response=_health_schema(),
+              etag="none", cache="no-store"),
+        *_table_routes(),
+        *_analytics_routes(),
         Route("/api/openapi.json", "openapi", lambda call: openapi.document(call.routes.values()),
               "This API as an OpenAPI 3.1 document", "service",
               response={"type": "object", "description": "OpenAPI 3.1"}, database=False,
