@@ -129,6 +129,24 @@ class RoutingTest(ServerCase):
             self.assertEqual(response.status, 200, path)
             self.assertEqual(response.getheader("Content-Type"), content_type, path)
 
+    def test_every_script_the_page_loads_is_served_as_javascript(self) -> None:
+        """index.html's scripts and every module they import, followed from the page itself."""
+        index = (self.root / "frontend" / "index.html").read_text(encoding="utf-8")
+        pending = re.findall(r'<script[^>]* src="([^"]+)"', index)
+        self.assertIn("app.js", pending)
+        seen: set[str] = set()
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            response, body = self.request(f"/frontend/{name}")
+            self.assertEqual(response.status, 200, name)
+            self.assertEqual(response.getheader("Content-Type"), "text/javascript; charset=utf-8", name)
+            self.assertEqual(body, (self.root / "frontend" / name).read_bytes(), name)
+            pending += re.findall(r"^import .* from '\./([\w.-]+\.js)';$", body.decode(), re.M)
+        self.assertGreater(len(seen), 10, "the modules app.js and explore.js import")
+
     def test_artifacts_are_served_exactly_and_never_cached(self) -> None:
         for name in ("report.json", "query_result.json"):
             response, body = self.request(f"/{name}?cache-buster=1")
