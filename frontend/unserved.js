@@ -23,7 +23,7 @@
   const howTo = [' Start it with ', {code: SERVE}, ' and open the dashboard at the address it prints.'];
   const errors = document.getElementById('load-errors');
   errors.replaceChildren(sentence(null, '', ['This page is opened from a file, so the browser runs none '
-    + 'of its scripts and reads neither report.json nor query_result.json: they are served by ',
+    + 'of its modules and reads neither report.json nor query_result.json: they are served by ',
   {code: 'serve_frontend.py'}, '.'].concat(howTo)));
   errors.hidden = false;
   for (const body of document.querySelectorAll('.panel-body')) {
