@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data_generation.model import Rates, Settings, load_rates  # noqa: E402
 from data_generation.parallel import default_workers  # noqa: E402
 from data_generation.writer import generate  # noqa: E402
-from db.export.exporter import exporter  # noqa: E402
+from db.export import exporter  # noqa: E402
 from db.ingest.loader import ingest  # noqa: E402
 from db.profile.profiler import build_profile, write_profile  # noqa: E402
 from db.report.reporter import build_report, write_report  # noqa: E402
