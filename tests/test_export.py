@@ -16,8 +16,8 @@ from pathlib import Path
 from unittest import mock
 
 import helpers
-from db.export.exporter import exporter as export_module
-from db.export.exporter import readers as export_readers
+from db.export import exporter as export_module
+from db.export import readers as export_readers
 from db.canonical import TableDigest, database_checksum, normaliser, sorted_checksum
 from db.export.exporter import FORMATS, export
 from db.export.postgres import postgres_schema, translate_check
