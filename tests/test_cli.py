@@ -230,6 +230,72 @@ class InProcess(unittest.TestCase):
                                             r"manifest: .*users.csv: SHA-256 differs")
 
 
+class EntryPlumbing(unittest.TestCase):
+    """utils/cli.py: the one skin every entry script wears (parse, one call, print lines)."""
+
+    def execute(self, action, argv=(), database=True) -> tuple[int, str, str]:
+        from utils import cli
+        parser = cli.command("/anywhere/demo.py", "demo")
+        cli.add(parser, "--db", "--scale")
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.execute(parser, list(argv), action, database=database)
+        return code, out.getvalue(), err.getvalue()
+
+    def test_lines_print_as_they_come_then_one_line_error(self) -> None:
+        from utils.errors import CheckFailed
+
+        def action(args):
+            yield f"scale {args.scale}"
+            raise CheckFailed("2 checks failed")
+
+        self.assertEqual(self.execute(action, ["--scale", "2", "-q"]),
+                         (1, "scale 2.0\n", "demo.py: error: 2 checks failed\n"))
+
+    def test_sqlite_errors_name_the_database_option_or_say_database(self) -> None:
+        import sqlite3
+
+        def action(args):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        code, _, err = self.execute(action, ["--db", "x.db"])
+        self.assertEqual((code, err), (1, f"demo.py: error: {Path('x.db').resolve()}: disk I/O error\n"))
+        code, _, err = self.execute(action, ["--db", "x.db"], database=False)
+        self.assertEqual(err, "demo.py: error: database: disk I/O error\n")
+
+    def test_options_table_gives_types_defaults_and_help(self) -> None:
+        from utils import cli
+        from utils.config import DB_PATH
+        parser = cli.command("x.py", "x")
+        cli.add(parser, "--db", "--scale")
+        cli.add(parser, "--out", default=DB_PATH, help="somewhere")
+        args = parser.parse_args(["--scale", "0.5", "--out", "rel"])
+        self.assertEqual((args.db, args.scale, args.out), (DB_PATH, 0.5, Path("rel").resolve()))
+        text = parser.format_help()
+        self.assertIn("SQLite database file (default: <repository>/db/ecommerce.db)", text)
+        self.assertIn("somewhere (default: <repository>/db/ecommerce.db)", text)
+        with contextlib.redirect_stderr(io.StringIO()) as err, self.assertRaises(SystemExit):
+            parser.parse_args(["--scale", "0"])
+        self.assertEqual(err.getvalue(), "x.py: error: argument --scale: must be a positive "
+                                         "number, got '0' (see --help)\n")
+
+    def test_every_entry_script_is_parse_one_call_print(self) -> None:
+        """No entry script prints, catches or loops itself: main() ends in one cli.execute."""
+        for path in sorted((helpers.ROOT / "project").glob("*.py")):
+            with self.subTest(script=path.name):
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+                functions = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
+                self.assertEqual(functions, ["main"])
+                main = tree.body[[getattr(n, "name", "") for n in tree.body].index("main")]
+                calls = [n for n in ast.walk(main) if isinstance(n, ast.Call)
+                         and ast.unparse(n.func) == "cli.execute"]
+                self.assertEqual(len(calls), 1)
+                self.assertIsInstance(main.body[-1], ast.Return)
+                kinds = {type(n) for n in ast.walk(main)}
+                self.assertFalse(kinds & {ast.For, ast.While, ast.Try, ast.With}, kinds)
+                self.assertNotIn("print(", path.read_text(encoding="utf-8"))
+
+
 class Python39Grammar(unittest.TestCase):
     def test_every_python_file_parses_as_python_3_9(self) -> None:
         files = [p for p in helpers.ROOT.rglob("*.py") if ".git" not in p.parts]

@@ -239,8 +239,9 @@ class Injected(unittest.TestCase):
 
     def test_an_unexpected_sqlite_error_is_still_one_line(self) -> None:
         """The last line of defence: cli.run names the database for what no library caught."""
+        from pipeline import commands
         module = helpers.load_script("profile_data")
-        with mock.patch.object(module, "build_profile",
+        with mock.patch.object(commands, "build_profile",
                                side_effect=sqlite3.DatabaseError("file is not a database")):
             err = io.StringIO()
             with contextlib.redirect_stderr(err):

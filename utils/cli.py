@@ -1,4 +1,4 @@
-"""Scaffolding shared by the entry scripts: one-line errors, logging, exit codes."""
+"""Scaffolding shared by the entry scripts: parser, shared options, one-line errors, logging."""
 from __future__ import annotations
 
 import argparse
@@ -6,11 +6,13 @@ import logging
 import os
 import sqlite3
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterable, Sequence
 
-from utils.config import ROOT
-from utils.errors import KitError, one_line, os_reason
+from utils.config import DATA_DIR, DB_PATH, DEFAULT_SCALE, DEFAULT_SEED, ROOT, SCHEMA_PATH
+from utils.currency import DEFAULT_CURRENCY, check_currency
+from utils.errors import KitError, UsageError, one_line, os_reason
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -46,6 +48,40 @@ def make_parser(prog: str, description: str) -> KitArgumentParser:
     return parser
 
 
+def command(script: str, description: str) -> KitArgumentParser:
+    """The parser of the entry script at ``script`` (its ``__file__``), named after it."""
+    return make_parser(Path(script).name, description)
+
+
+def add(parser: Any, *flags: str, **overrides: Any) -> None:
+    """Add the options ``flags`` as OPTIONS defines them to a parser or group; ``overrides``
+    replace argparse keywords (a command's own help or default)."""
+    for flag in flags:
+        parser.add_argument(flag, **{"type": path_arg, **OPTIONS.get(flag, {}), **overrides})
+
+
+def actions(parser: argparse.ArgumentParser, **helps: str) -> None:
+    """The command's actions (``--name``, help) as flags of which exactly one is given."""
+    group = parser.add_mutually_exclusive_group(required=True)
+    for name, text in helps.items():
+        group.add_argument(f"--{name}", action="store_true", help=text)
+
+
+def execute(parser: KitArgumentParser, argv: Sequence[str] | None,
+            action: Callable[[argparse.Namespace], Iterable[str]], database: bool = True) -> int:
+    """Parse ``argv``, set up logging, print each line ``action(args)`` yields; return the
+    exit code (errors as one line; SQLite's name ``args.db`` when ``database``)."""
+    args = parser.parse_args(argv)
+    configure_logging(args)
+
+    def body() -> int:
+        for line in action(args):
+            print(line)
+        return 0
+
+    return run(parser.prog, body, database=getattr(args, "db", None) if database else None)
+
+
 def path_arg(text: str) -> Path:
     """A path given on the command line, resolved against the working directory."""
     return Path(text).expanduser().resolve()
@@ -70,12 +106,24 @@ def positive_int(text: str) -> int:
 
 def currency_arg(text: str) -> str:
     """An ISO 4217 code with two decimal places (utils/currency.py), in upper case."""
-    from utils.currency import check_currency
-    from utils.errors import UsageError
     try:
         return check_currency(text, "code")
     except UsageError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def date_arg(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+def name_value_arg(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"must be NAME=VALUE, got {text!r}")
+    return name, value
 
 
 def int_arg(text: str) -> int:
@@ -83,6 +131,30 @@ def int_arg(text: str) -> int:
         return int(text, 10)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+
+
+# The kit's options: flag -> argparse keywords. A command may give its own help or default;
+# an option not listed here is a path, unless the command gives another type.
+OPTIONS: dict[str, dict[str, Any]] = {
+    "--db": dict(default=DB_PATH, help="SQLite database file"),
+    "--schema": dict(default=SCHEMA_PATH, help="schema file"),
+    "--data-dir": dict(default=DATA_DIR, help="CSV directory"),
+    "--seed": dict(type=int_arg, default=DEFAULT_SEED, help="random seed"),
+    "--scale": dict(type=positive_float, default=DEFAULT_SCALE,
+                    help="size factor: 1 is about 2,000 users and 4,000 orders"),
+    "--start": dict(type=date_arg), "--end": dict(type=date_arg),
+    "--workers": dict(type=positive_int,
+                      help="generator processes; the output is identical for any number"),
+    "--parts": dict(type=positive_int, metavar="K",
+                    help="split the dataset into K parts and write only --part (like dbgen -C)"),
+    "--part": dict(type=positive_int, metavar="I",
+                   help="which part to write, 1..K (like dbgen -S); the parts' files, "
+                        "concatenated in order with one header, equal the whole dataset"),
+    "--currency": dict(type=currency_arg, default=DEFAULT_CURRENCY, metavar="CODE",
+                       help="ISO 4217 code the amounts are in (default: %(default)s)"),
+    "--config": dict(metavar="FILE",
+                     help="JSON file of rate overrides (see generate_data.py --help)"),
+}
 
 
 def configure_logging(args: argparse.Namespace) -> None:

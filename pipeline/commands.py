@@ -1,0 +1,149 @@
+"""The single-step commands: generate, ingest, report, query, export, profile, dictionary, clean."""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, load_rates
+from data_generation.writer import Part, generate, verify
+from db.connect import connect_readonly
+from db.dictionary.markdown import check_dictionary, write_dictionary
+from db.export.exporter import FORMATS, export
+from db.export.verify import verify_exports
+from db.ingest.loader import ingest
+from db.profile.profiler import build_profile, write_profile
+from db.report.reporter import build_report, write_report
+from queries.runner import export as export_result, list_queries, load_query, run
+from utils.cli import shown
+from utils.config import CLV_QUERY, MANIFEST_NAME, ROOT
+from utils.errors import CheckFailed, KitError, UsageError
+from utils.generated import generated_paths
+from utils.progress import Progress
+
+Lines = Iterator[str]
+
+
+def settings(seed: int, scale: float, config: Path | None, currency: str,
+             start: date = DEFAULT_START, end: date = DEFAULT_END) -> Settings:
+    """The generator's settings from the command-line options (``config``: rate overrides)."""
+    rates = load_rates(config) if config else Rates()
+    return Settings(seed=seed, scale=scale, start=start, end=end, rates=rates, currency=currency)
+
+
+def generate_data(out: Path, workers: int, part: int | None, parts: int | None, quiet: bool,
+                  *options) -> Lines:
+    """Write a dataset (or one of ``parts``) made with ``settings(*options)``; yield each
+    file with its row count."""
+    if (parts is None) != (part is None):
+        raise UsageError("--parts and --part go together")
+    if parts is not None and part > parts:
+        raise UsageError(f"--part {part} is beyond --parts {parts}")
+    chosen = settings(*options)
+    progress = Progress("generating", enabled=not quiet)
+    try:
+        manifest = generate(chosen, out, workers, Part(part, parts) if parts else None, progress)
+    finally:
+        progress.close()
+    for entry in manifest["files"] + manifest.get("labels", []):
+        yield f"{shown(out / entry['file'])}\t{entry['rows']} rows"
+    yield shown(out / MANIFEST_NAME)
+
+
+def verify_data(out: Path) -> Lines:
+    problems = verify(out)
+    if problems:
+        raise CheckFailed(f"{len(problems)} file(s) differ from the manifest: {problems[0]}")
+    yield f"{shown(out)}: every file matches manifest.json"
+
+
+def ingest_data(data_dir: Path, db: Path, schema: Path, quiet: bool = False) -> Lines:
+    progress = Progress("ingest", enabled=not quiet)
+    try:
+        loaded = ingest(data_dir, db, schema, progress=progress)
+    finally:
+        progress.close()
+    yield f"{shown(db)}\t{sum(f.rows for f in loaded)} rows from {len(loaded)} files"
+
+
+def report(db: Path, data_dir: Path, schema: Path, out_dir: Path) -> Lines:
+    """Write report.md and report.json; fail (after naming them) if any check failed."""
+    built = build_report(db, data_dir, schema)
+    yield from map(shown, write_report(built, out_dir))
+    summary = built["summary"]
+    if not built["passed"]:
+        raise CheckFailed(f"{summary['failed']} of {summary['checks']} integrity checks failed: "
+                          f"{', '.join(summary['failed_checks'])} (see report.md)")
+
+
+def list_named_queries() -> Lines:
+    return (f"{query.path.stem}: {query.question}" for query in list_queries())
+
+
+def run_queries(db: Path, name: str | None, every: bool, params: Sequence[tuple[str, str]],
+                out_dir: Path, results_dir: Path) -> Lines:
+    """The CLV query into ``out_dir``/query_result.*, or one named query (``name``) or
+    ``every`` one into ``results_dir``/<name>.*; yield the files written."""
+    if params and not name:
+        raise UsageError("--param needs --name")
+    if not (every or name):
+        return map(shown, clv_query(db, out_dir))
+    conn = connect_readonly(db)
+    try:
+        written = []
+        for query in list_queries() if every else [load_query(name)]:
+            written += export_result(run(conn, query, query.parse(params)), results_dir,
+                                     query.path.stem)
+    finally:
+        conn.close()
+    return map(shown, written)
+
+
+def clv_query(db: Path, out_dir: Path) -> list[Path]:
+    """The CLV cohort query into ``out_dir``/query_result.csv and .json."""
+    conn = connect_readonly(db)
+    try:
+        return export_result(run(conn, load_query(CLV_QUERY)), out_dir, "query_result")
+    finally:
+        conn.close()
+
+
+def export_database(db: Path, out: Path, fmt: str, schema: Path) -> Lines:
+    """Write one format, or ``all``, to ``out``/<format>/."""
+    return map(shown, export(db, out, FORMATS if fmt == "all" else (fmt,), schema))
+
+
+def verify_export(directory: Path, db: Path, schema: Path) -> Lines:
+    for result in verify_exports(directory, db, schema):
+        yield (f"{shown(result.directory)}\t{result.format}: {result.tables} tables, "
+               f"{result.rows} rows agree with the database")
+
+
+def profile(db: Path, schema: Path, out_dir: Path) -> Lines:
+    return map(shown, write_profile(build_profile(db, schema), out_dir))
+
+
+def dictionary(schema: Path, out: Path, check: bool) -> Lines:
+    """Write the data dictionary, or (``check``) fail if ``out`` differs from it."""
+    if check:
+        check_dictionary(schema, out)
+        yield f"{shown(out)}: up to date"
+    else:
+        yield shown(write_dictionary(schema, out))
+
+
+def clean(dry_run: bool, root: Path = ROOT) -> Lines:
+    """Remove (or with ``dry_run`` only name) every generated path .gitignore lists."""
+    try:
+        paths = generated_paths(root)
+    except (OSError, ValueError) as exc:
+        raise KitError(f"cannot read the generated paths from .gitignore: {exc}") from None
+    for path in paths:
+        name = shown(path)
+        if not dry_run:
+            try:
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+            except OSError as exc:
+                raise KitError(f"cannot remove {name}: {exc.strerror or exc}") from None
+        yield f"{'would remove' if dry_run else 'removed'} {name}"
