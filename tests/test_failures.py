@@ -209,7 +209,7 @@ class Injected(unittest.TestCase):
         self.assertEqual(leftovers(work), [])
 
     def test_query_disk_io_error_names_the_database(self) -> None:
-        from queries.runner import Connection
+        from db.connect import Connection
         with mock.patch.object(Connection, "execute",
                                side_effect=sqlite3.OperationalError("disk I/O error")):
             self.assert_one_line(self.main("run_query", "--db", str(self.db), "--out-dir",
