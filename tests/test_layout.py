@@ -3,6 +3,11 @@
 The map's layers are read from design_notes.md itself, so the picture a newcomer reads
 and the rule this test enforces cannot drift apart. Every ``import`` statement of the
 product code counts, including those inside functions and ``if TYPE_CHECKING`` blocks.
+
+``Sizes`` keeps the done-when limits of issue 14 true over the real tree: modules of at most
+300 lines (Python and frontend JavaScript), functions of at most 60 (decorators included),
+entry scripts of at most 40, unique module file names, a docstring in every package's
+``__init__.py``. Tests and generated paths (.gitignore) are left out.
 """
 from __future__ import annotations
 
