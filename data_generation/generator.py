@@ -1,7 +1,7 @@
-"""Row builders: the catalogue (categories, products) and blocks of customers.
+"""Row builders for blocks of customers: users, orders, lines, payments and reviews.
 
-Determinism: the catalogue draws from ``Random(f"{seed}:catalogue")`` and block
-``b`` of users from ``Random(f"{seed}:block:{b}")``. A block's rows depend only
+Determinism: block ``b`` of users draws from ``Random(f"{seed}:block:{b}")`` (the
+catalogue, ``data_generation.catalogue``, from its own stream). A block's rows depend only
 on the seed, the settings and the block number, never on which process builds it
 or on other blocks, so blocks can be built in any order or in parallel. Keys of
 orders, lines, payments and reviews are block-local here; the writer turns them
@@ -16,9 +16,10 @@ from typing import NamedTuple
 
 from data_generation import anomalies
 from data_generation import distributions as dist
+from data_generation.catalogue import Catalogue
 from data_generation.model import (BLOCK_USERS, PAYMENT_METHODS, SECONDS_PER_DAY, Clock, Product,
                                    Settings)
-from data_generation.pools import (BRANDS, CATEGORY_TREE, EMAIL_DOMAINS, LOCALES, REVIEW_TITLES)
+from data_generation.pools import EMAIL_DOMAINS, LOCALES, REVIEW_TITLES
 from utils.fileio import cents_to_str
 
 CATEGORY_HEADER = ("category_id", "name", "parent_id")
@@ -30,12 +31,6 @@ PAYMENT_HEADER = ("payment_id", "order_id", "payment_method", "amount", "payment
 REVIEW_HEADER = ("review_id", "product_id", "user_id", "rating", "review_date", "title")
 
 
-class Catalogue(NamedTuple):
-    categories: list[tuple[int, str, int | None]]
-    products: list[Product]
-    popularity: list[float]    # cumulative Zipf weights over ``products``
-
-
 class Block(NamedTuple):
     """One block's rows. Order references are indexes into ``orders`` (block-local)."""
     users: list[tuple]         # USER_HEADER, with the global user_id
@@ -44,52 +39,6 @@ class Block(NamedTuple):
     payments: list[tuple]      # (order index, method, amount, payment_date, status)
     reviews: list[tuple]       # REVIEW_HEADER without review_id
     labels: list[tuple]        # (order index, pattern) of planted anomalies
-
-
-def build_categories() -> list[tuple[int, str, int | None]]:
-    """Top-level categories first (ids 1..5), then the leaves of each in tree order."""
-    rows: list[tuple[int, str, int | None]] = []
-    for top in CATEGORY_TREE:
-        rows.append((len(rows) + 1, top.name, None))
-    for top_index, top in enumerate(CATEGORY_TREE):
-        for leaf in top.leaves:
-            rows.append((len(rows) + 1, leaf.name, top_index + 1))
-    return rows
-
-
-def leaf_table() -> list[tuple[int, object]]:
-    """(category_id, Leaf) for every leaf, in the id order of ``build_categories``."""
-    leaves, next_id = [], len(CATEGORY_TREE) + 1
-    for top in CATEGORY_TREE:
-        for leaf in top.leaves:
-            leaves.append((next_id, leaf))
-            next_id += 1
-    return leaves
-
-
-def price_cents(rng: Random, median: float, sigma: float) -> int:
-    """A log-normal price with retail rounding: x.99 above 10, multiples of 5 cents below."""
-    price = dist.lognormal(rng, median, sigma)
-    if price >= 10.0:
-        whole = max(10, round(price))
-        return whole * 100 - 1 if dist.chance(rng, 0.7) else whole * 100
-    return max(50, 5 * round(price * 20))
-
-
-def build_catalogue(settings: Settings) -> Catalogue:
-    rng = Random(f"{settings.seed}:catalogue")
-    leaves = leaf_table()
-    leaf_cum = dist.cumulative([leaf.weight for _, leaf in leaves])
-    products = []
-    for product_id in range(1, settings.n_products + 1):
-        category_id, leaf = leaves[dist.weighted_index(rng, leaf_cum)]
-        name = f"{dist.pick(rng, BRANDS)} {dist.pick(rng, leaf.modifiers)} {dist.pick(rng, leaf.nouns)}"
-        products.append(Product(product_id, name, category_id,
-                                price_cents(rng, leaf.median_price, leaf.price_sigma)))
-    ranks = dist.permutation(rng, len(products))
-    exponent = settings.rates.popularity_exponent
-    popularity = dist.cumulative([1.0 / (rank + 1) ** exponent for rank in ranks])
-    return Catalogue(build_categories(), products, popularity)
 
 
 _LOCALE_CUM = dist.cumulative([loc.weight for loc in LOCALES])

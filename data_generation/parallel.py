@@ -15,6 +15,7 @@ import os
 from typing import Iterable, Iterator, NamedTuple, Optional
 
 from data_generation import generator as gen
+from data_generation.catalogue import Catalogue, build_catalogue
 from data_generation.model import Clock, Settings
 
 WINDOW_PER_WORKER = 4
@@ -28,7 +29,7 @@ def default_workers() -> int:
 
 def _init_worker(settings: Settings) -> None:
     global _builder
-    catalogue = gen.build_catalogue(settings)
+    catalogue = build_catalogue(settings)
     _builder = gen.BlockBuilder(settings, catalogue, Clock(settings))
 
 
@@ -91,7 +92,7 @@ def _windows(blocks: Iterable[int], size: int) -> Iterator[list[int]]:
 class BlockSource:
     """Blocks for one generation run; a context manager owning the worker pool, if any."""
 
-    def __init__(self, settings: Settings, catalogue: gen.Catalogue, workers: int) -> None:
+    def __init__(self, settings: Settings, catalogue: Catalogue, workers: int) -> None:
         self.settings, self.workers = settings, max(1, workers)
         self.builder = gen.BlockBuilder(settings, catalogue, Clock(settings))
         self.pool = None

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 
 from data_generation import anomalies
 from data_generation import generator as gen
+from data_generation.catalogue import Catalogue, build_catalogue
 from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
 from data_generation.parallel import BlockSource, Rendered
 from utils.config import GENERATOR_VERSION, KIT_NAME, LABELS_NAME, MANIFEST_NAME
@@ -54,7 +55,7 @@ class Part:
 
 
 
-def iter_blocks(settings: Settings, catalogue: gen.Catalogue) -> Iterator[gen.Block]:
+def iter_blocks(settings: Settings, catalogue: Catalogue) -> Iterator[gen.Block]:
     """Every block in order, built in this process (as rows, for tests and tools)."""
     builder = gen.BlockBuilder(settings, catalogue, Clock(settings))
     for block in range(settings.n_blocks):
@@ -68,7 +69,7 @@ def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part
     With ``part``, only that part's blocks are written (the catalogue goes with part 1) and
     the keys continue from the rows of the earlier parts, which are counted, not written.
     """
-    catalogue = gen.build_catalogue(settings)
+    catalogue = build_catalogue(settings)
     counts = dict.fromkeys(TABLES + (LABELS_NAME,), 0)
     block_ids = part.blocks(settings.n_blocks) if part else range(settings.n_blocks)
     (directory / LABELS_NAME).parent.mkdir()

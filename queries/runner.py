@@ -24,8 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from queries.params import Param, ParamError, parse_declaration
-from queries.params import parse_query as parse_params
+from queries.params import Param, ParamError, parse_declaration, parse_query
 from utils.config import QUERIES_DIR
 from utils.errors import KitError, UsageError
 from utils.fileio import to_json, write_outputs
@@ -49,7 +48,7 @@ class Query:
 
     def parse(self, pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
         """Parameter values from text (``--param NAME=VALUE``), checked as the API checks them."""
-        return parse_params(self.params, pairs, f"query {self.path.stem}")
+        return parse_query(self.params, pairs, f"query {self.path.stem}")
 
     def bind(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Already parsed values, each missing one at its declared default."""
@@ -71,7 +70,8 @@ class Result:
         return {"query": self.query.name, "columns": self.query.column_names, "rows": self.rows}
 
 
-def parse_query(path: Path) -> Query:
+def parse_query_file(path: Path) -> Query:
+    """A query from its .sql file: the header (name, question, params, columns) and the SQL."""
     f = read_sql_file(path)
     columns = []
     for part in f.require("columns").split(","):
@@ -93,14 +93,14 @@ def parse_query(path: Path) -> Query:
 
 
 def list_queries(directory: Path = QUERIES_DIR) -> list[Query]:
-    return [parse_query(p) for p in sorted(Path(directory).glob("*.sql"))]
+    return [parse_query_file(p) for p in sorted(Path(directory).glob("*.sql"))]
 
 
 def load_query(name: str, directory: Path = QUERIES_DIR) -> Query:
     """A query by its file stem (``join_query``) or its declared name (``cohort_clv``)."""
     path = Path(directory) / f"{name}.sql"
     if re.fullmatch(r"[a-z_][a-z0-9_]*", name) and path.is_file():
-        return parse_query(path)
+        return parse_query_file(path)
     queries = list_queries(directory)
     for query in queries:
         if query.name == name:

@@ -16,9 +16,9 @@ from pathlib import Path
 from unittest import mock
 
 import helpers
+from db.canonical import TableDigest, database_checksum, normaliser, sorted_checksum
 from db.export import exporter as export_module
 from db.export import readers as export_readers
-from db.canonical import TableDigest, database_checksum, normaliser, sorted_checksum
 from db.export.exporter import FORMATS, export
 from db.export.postgres import postgres_schema, translate_check
 from db.schema import Column, load_schema, quote
@@ -246,7 +246,7 @@ class Exports(unittest.TestCase):
                              "sqlite-dump")
 
     def test_json_arrays_are_read_across_any_chunk_boundary(self) -> None:
-        with mock.patch.object(export_readers, "CHUNK", 7):
+        with mock.patch.object(export_readers, "JSON_CHUNK", 7):
             self.assertEqual(verify_exports(self.out / "json", self.db)[0].format, "json")
 
     def test_same_database_gives_the_same_bytes(self) -> None:

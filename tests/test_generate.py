@@ -15,6 +15,7 @@ from unittest import mock
 import helpers
 import oracle
 from data_generation import generator as gen
+from data_generation.catalogue import build_catalogue, build_categories
 from data_generation import writer
 from data_generation.model import BLOCK_USERS, Clock, Rates, Settings, load_rates
 from db.ingest.loader import ingest
@@ -54,7 +55,7 @@ class Determinism(unittest.TestCase):
 
     def test_a_block_does_not_depend_on_the_others(self) -> None:
         settings = Settings(seed=3, scale=0.6)  # three blocks
-        catalogue = gen.build_catalogue(settings)
+        catalogue = build_catalogue(settings)
         blocks = list(writer.iter_blocks(settings, catalogue))
         alone = gen.BlockBuilder(settings, catalogue, Clock(settings)).build(2)
         self.assertEqual(alone, blocks[2])
@@ -332,7 +333,7 @@ class SettingsValidation(unittest.TestCase):
         small, large = Settings(seed=1, scale=0.5), Settings(seed=1, scale=3)
         self.assertEqual((small.n_users, small.n_products), (1000, 300))
         self.assertEqual((large.n_users, large.n_products), (6000, 1800))
-        self.assertEqual(len(gen.build_categories()), 25)
+        self.assertEqual(len(build_categories()), 25)
 
     def test_any_positive_scale_gives_one_user_at_least(self) -> None:
         for scale in (0.0001, 1e-300, 5e-324):

@@ -18,9 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import helpers
-from db.ingest.csvload import converter, line_pattern
 from db.export.exporter import export
+from db.ingest.fastpath import line_pattern
 from db.ingest.loader import ingest
+from db.ingest.values import converter
 from db.schema import load_schema
 from utils.config import SCHEMA_PATH
 from utils.errors import DataError

@@ -155,7 +155,7 @@ def mutate(pristine: dict[str, bytes], rng: random.Random) -> tuple[str, bytes, 
 
 
 # ---------------------------------------------------------------------------------------------
-# The oracle: a strict re-read of the CSVs that shares no conversion code with db/ingest/csvload.py.
+# The oracle: a strict re-read of the CSVs that shares no conversion code with db/ingest/.
 
 
 class Rejected(Exception):

@@ -23,7 +23,7 @@ import helpers
 from db.export.exporter import export
 from db.schema import load_schema, quote
 from db.connect import connect_readonly
-from queries.runner import load_query, parse_query, run
+from queries.runner import load_query, parse_query_file, run
 from utils.config import CLV_QUERY, QUERIES_DIR, REVENUE_STATUSES, SCHEMA_PATH
 
 REQUIRE = os.environ.get("ECOMKIT_REQUIRE_POSTGRES") == "1"
@@ -180,7 +180,7 @@ class PostgresRoundTrip(unittest.TestCase):
 
     def test_clv_cohorts_match_the_sqlite_query_exactly(self) -> None:
         sqlite_query = load_query(CLV_QUERY)
-        self.assertEqual(parse_query(PG_CLV_QUERY).columns, sqlite_query.columns)
+        self.assertEqual(parse_query_file(PG_CLV_QUERY).columns, sqlite_query.columns)
         expected = [[("" if v is None else str(v)) for v in row.values()]
                     for row in run(self.sqlite, sqlite_query).rows]
         self.assertGreater(len(expected), 6)

@@ -10,7 +10,7 @@ import helpers
 import oracle
 from db.ingest.loader import ingest
 from db.connect import connect_readonly
-from queries.runner import list_queries, load_query, parse_query, run
+from queries.runner import list_queries, load_query, parse_query_file, run
 from utils.config import CLV_QUERY, SCHEMA_PATH
 from utils.errors import KitError, UsageError
 
@@ -118,7 +118,7 @@ class QueryFiles(unittest.TestCase):
         conn = connect_readonly(self._tiny_db(tmp))
         self.addCleanup(conn.close)
         with self.assertRaisesRegex(KitError, r"declares columns \['a'\] but the query returns \['b'\]"):
-            run(conn, parse_query(path))
+            run(conn, parse_query_file(path))
 
     def test_database_is_opened_read_only(self) -> None:
         conn = connect_readonly(self._tiny_db(helpers.temp_dir(self)))

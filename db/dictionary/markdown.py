@@ -89,7 +89,7 @@ def _relationships(schema: Schema, uniques: dict[str, list[tuple[str, ...]]]) ->
     rows = []
     for table in schema.tables.values():
         for fk in foreign_keys(table):
-            column = _column(table, fk.column)
+            column = _find_column(table, fk.column)
             parent_side = "||" if column.not_null else "|o"
             lines.append(f"    {fk.parent} {parent_side}--o{{ {table.name} : \"{fk.column}\"")
             rows.append([f"{table.name}.{fk.column}", f"{fk.parent}.{fk.parent_column}",
@@ -138,7 +138,7 @@ def _table_section(table: Table, text: TableText, uniques: list[tuple[str, ...]]
     return section
 
 
-def _column(table: Table, name: str) -> Column:
+def _find_column(table: Table, name: str) -> Column:
     return next(c for c in table.columns if c.name == name)
 
 

@@ -71,7 +71,7 @@ def load_script(schema: Schema, csv_files: list[str]) -> str:
 
 
 def _create_table(table: Table, text: TableText, uniques: list[tuple[str, ...]]) -> str:
-    items = [_column(c) for c in table.columns]
+    items = [_column_ddl(c) for c in table.columns]
     for key in uniques:
         items.append(f"CONSTRAINT {quote('_'.join((table.name,) + key) + '_key')} "
                      f"UNIQUE ({', '.join(quote(c) for c in key)})")
@@ -90,7 +90,7 @@ def _create_table(table: Table, text: TableText, uniques: list[tuple[str, ...]])
     return f"CREATE TABLE {quote(table.name)} (\n{body}\n);\n"
 
 
-def _column(column: Column) -> str:
+def _column_ddl(column: Column) -> str:
     if column.kind == "decimal":
         precision, scale = re.findall(r"\d+", column.declared)
         pg_type = f"numeric({precision},{scale})"

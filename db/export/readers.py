@@ -21,7 +21,7 @@ from db.schema import Table
 __all__ = ["FORMATS", "Malformed", "Source", "FileSource", "DumpSource"]
 
 Values = List[Optional[str]]
-CHUNK = 1 << 16
+JSON_CHUNK = 1 << 16
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 _CSV_FIELD = re.compile(r'"((?:[^"]|"")*)"|([^,"\r\n]*)')
 
@@ -201,7 +201,7 @@ def _json_array(handle: TextIO, name: str) -> Iterator[tuple[str, object]]:
 
     def more() -> None:
         nonlocal buffer, pos, eof
-        chunk = handle.read(CHUNK)
+        chunk = handle.read(JSON_CHUNK)
         eof = not chunk
         buffer, pos = buffer[pos:] + chunk, 0
 

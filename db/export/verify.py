@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from db.export import readers
 from db.canonical import TableDigest, database_checksum, sorted_checksum
-from db.schema import ForeignKey, Schema, Table, load_schema
 from db.connect import connect_readonly
+from db.export import readers
+from db.schema import ForeignKey, Schema, Table, load_schema
 from utils.config import MANIFEST_NAME, SCHEMA_PATH
 from utils.errors import CheckFailed, KitError
 from utils.fileio import sha256_file

@@ -63,24 +63,24 @@ def render_html(profile: dict[str, Any]) -> str:
             f'<title>{escape(profile["profile"])}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n'
             f'<header><h1>Data profile</h1><p class="muted">{provenance}</p>'
             f'<nav><ul>{links}</ul></nav></header>\n<main>\n'
-            + "".join(_table(t) for t in tables)
+            + "".join(_table_section(t) for t in tables)
             + f'</main>\n<footer class="card"><h3>How to read this page</h3><dl>{notes}</dl>'
             f'</footer>\n</body>\n</html>\n')
 
 
-def _table(table: dict[str, Any]) -> str:
+def _table_section(table: dict[str, Any]) -> str:
     duplicates = table["duplicate_keys"]
     shape = (f'{table["rows"]:,} rows · key {escape(str(table["key"]))} · '
              f'{table["duplicate_rows"]:,} duplicate rows · '
              f'{"no key" if duplicates is None else f"{duplicates:,} duplicate keys"}')
-    cards = "".join(_column(c) for c in table["columns"])
+    cards = "".join(_column_card(c) for c in table["columns"])
     correlations = _correlations(table["correlations"])
     return (f'<section id="t-{escape(table["table"])}"><h2>{escape(table["table"])}</h2>'
             f'<p class="shape">{shape}</p><div class="grid">{cards}</div>{correlations}'
             f'</section>\n')
 
 
-def _column(column: dict[str, Any]) -> str:
+def _column_card(column: dict[str, Any]) -> str:
     facts = [("count", column["count"]), ("nulls", column["nulls"]),
              ("distinct", column["distinct"]), ("min", column["min"]), ("max", column["max"])]
     chart = ""
