@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-from server.app import banner, make_server, port_arg, serve_until_stopped
+from server.serve import banner, make_server, port_arg, serve_until_stopped
 from utils import cli
 
 PROG = "serve_frontend.py"

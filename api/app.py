@@ -16,7 +16,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl
 
 from api.dataset import Database, Snapshot
-from api.errors import RequestError, bad_parameter, not_found
+from api.http_errors import RequestError, bad_parameter, not_found
 from api.handlers import Call
 from api.routes import ROUTES, match
 from api.spec import Route

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from api.errors import unavailable
+from api.http_errors import unavailable
 from db.meta import read_meta
 from db.schema import Schema, quote
 from db.connect import connect_readonly

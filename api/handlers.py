@@ -11,7 +11,7 @@ from typing import Any, Callable
 from urllib.parse import urlencode
 
 from api.dataset import REBUILD, Database, Snapshot
-from api.errors import not_found
+from api.http_errors import not_found
 from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
 from db.meta import DATASET_KEYS, as_number
 from queries.runner import Query, load_query, run

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from api.app import Api, Session
-from api.errors import RequestError
+from api.http_errors import RequestError
 from server.hardening import (HTTP_ERROR_CODES, LINGER_BYTES, LINGER_SECONDS, MAX_REQUEST_LINE,
                               BoundedHead, is_loopback_name)
 from server.static import (CONTENT_TYPES, FRONTEND_URL, JSON_TYPE, PAGE_POLICIES, SECURITY_HEADERS,
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 class Settings(Protocol):
-    """What a handler reads from its server (server.app.DashboardServer)."""
+    """What a handler reads from its server (server.serve.DashboardServer)."""
 
     root: Path
     quiet: bool

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 from urllib.parse import unquote
 
-from api.errors import RequestError
+from api.http_errors import RequestError
 from utils.config import FRONTEND_DIR, ROOT
 
 # What may be served: a path relative to --root ('*' matches within one segment) and the

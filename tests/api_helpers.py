@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import helpers
-from server.app import DashboardServer, make_server
+from server.serve import DashboardServer, make_server
 
 TIMEOUT = 10
 

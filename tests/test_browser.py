@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import helpers
-from server.app import make_server
+from server.serve import make_server
 from db.report.reporter import build_report
 from db.connect import connect_readonly
 from queries.runner import export, load_query, run

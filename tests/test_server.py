@@ -37,7 +37,7 @@ from api.routes import ROUTES
 from api.spec import Route
 from queries.params import Param
 from server import hardening, static
-from server.app import DashboardServer
+from server.serve import DashboardServer
 
 SECRET = "TOP-SECRET-MARKER"
 REPORT = {"report": "fake", "kpis": {"revenue": 12.5}}
