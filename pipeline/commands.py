@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, load_rates
+from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, load_config
 from data_generation.writer import Part, generate, verify
 from db.connect import connect_readonly
 from db.dictionary.markdown import check_dictionary, write_dictionary
@@ -18,6 +18,7 @@ from db.report.reporter import build_report, write_report
 from queries.runner import export as export_result, list_queries, load_query, run
 from utils.cli import shown
 from utils.config import CLV_QUERY, MANIFEST_NAME, ROOT
+from utils.currency import DEFAULT_CURRENCY
 from utils.errors import CheckFailed, KitError, UsageError
 from utils.generated import generated_paths
 from utils.progress import Progress
@@ -25,11 +26,13 @@ from utils.progress import Progress
 Lines = Iterator[str]
 
 
-def settings(seed: int, scale: float, config: Path | None, currency: str,
+def settings(seed: int, scale: float, config: Path | None, currency: str | None,
              start: date = DEFAULT_START, end: date = DEFAULT_END) -> Settings:
-    """The generator's settings from the command-line options (``config``: rate overrides)."""
-    rates = load_rates(config) if config else Rates()
-    return Settings(seed=seed, scale=scale, start=start, end=end, rates=rates, currency=currency)
+    """The generator's settings from the command-line options (``config``: a file of rate
+    overrides and a currency; ``currency`` given on the command line wins)."""
+    rates, config_currency = load_config(config) if config else (Rates(), None)
+    return Settings(seed=seed, scale=scale, start=start, end=end, rates=rates,
+                    currency=currency or config_currency or DEFAULT_CURRENCY)
 
 
 def generate_data(out: Path, workers: int, part: int | None, parts: int | None, quiet: bool,

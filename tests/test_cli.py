@@ -101,6 +101,13 @@ class Pipeline(unittest.TestCase):
         manifests = [json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (usd, eur)]
         self.assertEqual([m["currency"] for m in manifests], ["USD", "EUR"])
         self.assertEqual(manifests[0]["files"], manifests[1]["files"])
+        # The --config file may name the currency too; the command line wins over it.
+        (self.repo / "cur/gbp.json").write_text('{"currency": "GBP"}', encoding="utf-8")
+        for extra, expected in (([], "GBP"), (["--currency", "CHF"], "CHF")):
+            self.run_ok("project/generate_data.py", "--generate", *small, "--config", "cur/gbp.json",
+                        *extra, "--out", "cur/cfg", cwd=self.repo)
+            manifest = json.loads((self.repo / "cur/cfg/manifest.json").read_text(encoding="utf-8"))
+            self.assertEqual(manifest["currency"], expected)
         self.run_ok("project/ingest.py", "--ingest", "--data-dir", "cur/data", "--db", "cur/e.db",
                     cwd=self.repo)
         self.run_ok("project/ingest.py", "--report", "--data-dir", "cur/data", "--db", "cur/e.db",

@@ -150,10 +150,11 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "--part": dict(type=positive_int, metavar="I",
                    help="which part to write, 1..K (like dbgen -S); the parts' files, "
                         "concatenated in order with one header, equal the whole dataset"),
-    "--currency": dict(type=currency_arg, default=DEFAULT_CURRENCY, metavar="CODE",
-                       help="ISO 4217 code the amounts are in (default: %(default)s)"),
+    "--currency": dict(type=currency_arg, metavar="CODE",  # None: the --config file's, or USD
+                       help=f"ISO 4217 code the amounts are in (default: the --config file's "
+                            f"\"currency\", else {DEFAULT_CURRENCY})"),
     "--config": dict(metavar="FILE",
-                     help="JSON file of rate overrides (see generate_data.py --help)"),
+                     help="JSON file of rate overrides and a currency (see generate_data.py --help)"),
 }
 
 
