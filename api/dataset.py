@@ -31,6 +31,7 @@ API_VERSION = "1.0.0"   # part of every ETag: a change in the response shapes in
 REBUILD = "python project/run_all.py"
 SQLITE_HEADER = b"SQLite format 3\x00"
 CTIME_SLACK_NS = 2_000_000_000  # coarser than any file system's timestamp granularity
+CTIME_IS_CHANGE_TIME = os.name != "nt"  # Windows' st_ctime is the creation time: never cache
 DATA_WAIT = 5.0                 # how long /api/health waits for a generator replacing the CSVs
 
 
@@ -161,7 +162,8 @@ class Database:
             digest = sha256_file(path)
         except OSError:
             return None
-        if time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
+        if CTIME_IS_CHANGE_TIME and \
+                time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
             with self._lock:
                 self._hashes[path] = (identity, digest)
         return digest
