@@ -23,7 +23,7 @@ from db.meta import read_meta
 from db.schema import Schema, quote
 from db.connect import connect_readonly
 from utils.cli import relative
-from utils.errors import KitError, LockedError
+from utils.errors import KitError, LockedError, os_reason
 from utils.fileio import open_input, sha256_file
 from utils.locking import reading_data
 
@@ -90,7 +90,7 @@ class Database:
             with open_input(self.path, "rb") as handle:  # a FIFO must not hang the request
                 header = handle.read(len(SQLITE_HEADER))
         except OSError as exc:
-            raise unavailable("database_unavailable", f"cannot read {shown}: {exc.strerror}; "
+            raise unavailable("database_unavailable", f"cannot read {shown}: {os_reason(exc)}; "
                                                       f"rebuild it with {REBUILD}") from None
         if header != SQLITE_HEADER:  # checked first: a failed open would leave a connection behind
             raise unavailable("database_unavailable", f"{shown} is not an SQLite database; "

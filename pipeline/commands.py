@@ -19,7 +19,7 @@ from queries.runner import export as export_result, list_queries, load_query, ru
 from utils.cli import shown
 from utils.config import CLV_QUERY, MANIFEST_NAME, ROOT
 from utils.currency import DEFAULT_CURRENCY
-from utils.errors import CheckFailed, KitError, UsageError
+from utils.errors import CheckFailed, KitError, UsageError, os_reason
 from utils.generated import generated_paths
 from utils.progress import Progress
 
@@ -148,5 +148,5 @@ def clean(dry_run: bool, root: Path = ROOT) -> Lines:
             try:
                 shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
             except OSError as exc:
-                raise KitError(f"cannot remove {name}: {exc.strerror or exc}") from None
+                raise KitError(f"cannot remove {name}: {os_reason(exc)}") from None
         yield f"{'would remove' if dry_run else 'removed'} {name}"

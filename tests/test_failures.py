@@ -266,6 +266,30 @@ class Injected(unittest.TestCase):
 
 
 @unittest.skipUnless(hasattr(os, "mkfifo"), "FIFOs are POSIX")
+class OneConversion(unittest.TestCase):
+    """An OSError becomes words in one place (utils/errors.os_reason): never "None"."""
+
+    def test_no_module_reads_strerror_itself(self) -> None:
+        readers = sorted(p.relative_to(helpers.ROOT).as_posix() for p in helpers.ROOT.rglob("*.py")
+                         if "tests" not in p.relative_to(helpers.ROOT).parts
+                         and ".strerror" in p.read_text(encoding="utf-8"))
+        self.assertEqual(readers, ["utils/errors.py", "utils/fileio.py"])  # fileio: NotRegularFile
+
+    def test_an_oserror_without_strerror_still_says_what(self) -> None:
+        from data_generation.model import load_config
+        from db.schema import load_schema
+        from utils.errors import KitError
+        from utils.sqlfile import read_sql_file
+        weird = OSError("the disk said no")  # strerror is None
+        for module, call in (("data_generation.model", load_config), ("db.schema", load_schema),
+                             ("utils.sqlfile", read_sql_file)):
+            with self.subTest(module=module), \
+                    mock.patch(f"{module}.read_input_text", side_effect=weird):
+                with self.assertRaises(KitError) as caught:
+                    call(Path("some.file"))
+                self.assertIn("some.file: the disk said no", str(caught.exception))
+
+
 class NotARegularFile(WithDatabase):
     """A directory or FIFO where a file is expected: one line at once, never a hang."""
 

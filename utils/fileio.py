@@ -19,7 +19,11 @@ CHUNK = 1 << 20
 
 
 class NotRegularFile(OSError):
-    """An input path that is a directory, FIFO or device where a file is expected."""
+    """A path that is a directory, FIFO or device where a file is expected (or the reverse)."""
+
+    def what(self) -> str:
+        """``PATH is a FIFO, not a regular file``."""
+        return f"{self.filename} {self.strerror}"
 
 
 def open_input(path: Path | str, mode: str = "rb", **kwargs: Any) -> IO[Any]:
@@ -150,7 +154,7 @@ def write_outputs(out_dir: Path, texts: dict[str, str], what: str) -> list[Path]
                 with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
                     handle.write(text)
     except NotRegularFile as exc:
-        raise KitError(f"cannot write {what}: {exc.filename} {exc.strerror}") from None
+        raise KitError(f"cannot write {what}: {exc.what()}") from None
     except OSError as exc:
         raise KitError(f"cannot write {what} to {out_dir}: {os_reason(exc)}") from None
     return paths

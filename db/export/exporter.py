@@ -52,7 +52,7 @@ def export(db_path: Path, out_dir: Path, formats: Sequence[str],
         try:
             return _export_all(conn, schema, Path(out_dir), list(formats))
         except NotRegularFile as exc:
-            raise KitError(f"cannot write the export: {exc.filename} {exc.strerror}") from None
+            raise KitError(f"cannot write the export: {exc.what()}") from None
         except OSError as exc:  # SQLite's errors are the database's: cli names it
             raise KitError(f"cannot write the export to {out_dir}: {os_reason(exc)}") from None
     finally:
