@@ -75,6 +75,16 @@ class BlockSyntax(unittest.TestCase):
                 self.assertTrue((helpers.ROOT / cwd).is_dir(), cwd)
                 self.assertFalse(Path(cwd).is_absolute() or ".." in Path(cwd).parts, cwd)
 
+    def test_only_the_server_block_is_not_run(self) -> None:
+        """Every shell block runs in the test below, except the server's one command, which
+        runs until Ctrl-C (its API is run in the background by a runnable block)."""
+        fence = re.compile(r"^```(?:sh|bash|shell|console)(?! runnable)[^\n]*\n(?P<body>.*?)^```",
+                           re.M | re.S)
+        for doc in DOCS + ("design_notes.md",):
+            for match in fence.finditer((helpers.ROOT / doc).read_text(encoding="utf-8")):
+                with self.subTest(doc=doc, block=match.group("body")[:60]):
+                    self.assertRegex(match.group("body"), r"\Apython serve_frontend\.py[^\n&]*\n\Z")
+
 
 @unittest.skipIf(os.name == "nt" or not shutil.which("bash") or not shutil.which("git"),
                  "the documented commands are bash; the clean-tree check needs git")
