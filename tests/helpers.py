@@ -43,9 +43,32 @@ def small_database(directory: Path, seed: int = 7, scale: float = 0.05,
     return data_dir, db_path
 
 
-def copy_repo(directory: Path) -> Path:
-    """Copy the source tree (no generated files) into ``directory/repo``, like a fresh clone."""
-    return copy_source_tree(directory / "repo")
+def tracked_files(root: Path = ROOT) -> list[str] | None:
+    """The files git tracks under ``root`` (root-relative, POSIX), or None without git."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    proc = subprocess.run([git, "ls-files", "-z", "--cached"], cwd=root, capture_output=True)
+    if proc.returncode != 0:  # not a git work tree (a source archive)
+        return None
+    return [name for name in os.fsdecode(proc.stdout).split("\0") if name]
+
+
+def copy_repo(directory: Path, root: Path = ROOT) -> Path:
+    """Copy the source tree into ``directory/repo``, like a fresh clone: only the files git
+    tracks (as they are now, uncommitted edits included), so a test cannot pass on a file
+    that was never added; without git, every file but the generated ones."""
+    target = directory / "repo"
+    names = tracked_files(root)
+    if names is None:
+        return copy_source_tree(target, root)
+    target.mkdir(parents=True)
+    for name in names:
+        source = root / name
+        if source.is_file():  # a tracked file deleted in the work tree is not copied
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
 
 
 def run_script(script: str, *args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:

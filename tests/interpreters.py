@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from helpers import copy_repo  # noqa: E402
 from utils.cli import make_parser  # noqa: E402
-from utils.repo import copy_source_tree  # noqa: E402
 
 VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 FORMATS = ("json", "jsonl", "sqlite-dump", "postgres")
@@ -71,7 +71,7 @@ def run_pipeline(python: Path | str, work: Path, *options: str) -> dict[str, str
 
     Raises AssertionError naming the step that failed, with its stderr.
     """
-    repo = copy_source_tree(work / "repo")
+    repo = copy_repo(work)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     steps = [["project/run_all.py", "--quiet", *options]]
     steps += [["project/export.py", "--verify", f"exports/{fmt}"] for fmt in FORMATS]

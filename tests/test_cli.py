@@ -138,9 +138,10 @@ class Pipeline(unittest.TestCase):
         commands = sorted(p.relative_to(self.repo).as_posix()
                           for p in (self.repo / "project").glob("*.py"))
         self.assertIn("project/run_all.py", commands)
-        for script in commands + ["serve_frontend.py", "bench/run.py"]:
+        for script in commands + ["serve_frontend.py", "bench/run.py", "-m bench.loadtest",
+                                  "tests/interpreters.py"]:
             with self.subTest(script=script):
-                proc = self.run_ok(script, "--help", cwd=self.repo)
+                proc = self.run_ok(*script.split(), "--help", cwd=self.repo)
                 usage = proc.stdout.split("\n\n")[0]
                 for option in ("-h", "-q", "-v"):
                     self.assertRegex(usage, rf"[[ ]{option}[] ]", option)
