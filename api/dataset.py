@@ -64,7 +64,7 @@ class Database:
         self._hashes: dict[Path, tuple[tuple[int, ...], str]] = {}
         self._lock = threading.Lock()
 
-    def shown(self, path: Path) -> str:
+    def repo_relative(self, path: Path) -> str:
         """A path as the API reports it: relative to the repository root when inside it."""
         return relative(path, self.root)
 
@@ -80,12 +80,12 @@ class Database:
         if previous is not None:
             previous.close()
         if identity is None:
-            raise unavailable("no_database", f"there is no database at {self.shown(self.path)} "
+            raise unavailable("no_database", f"there is no database at {self.repo_relative(self.path)} "
                                              f"yet; create it with {REBUILD}")
         return self._open(identity)
 
     def _open(self, identity: tuple[int, int, int]) -> Snapshot:
-        shown = self.shown(self.path)
+        shown = self.repo_relative(self.path)
         try:
             with open_input(self.path, "rb") as handle:  # a FIFO must not hang the request
                 header = handle.read(len(SQLITE_HEADER))
@@ -122,7 +122,7 @@ class Database:
             if columns != table.column_names:
                 raise unavailable("database_mismatch",
                                   f"table {table.name} of {shown} does not match "
-                                  f"{self.shown(self.schema.path)}; rebuild it with {REBUILD}")
+                                  f"{self.repo_relative(self.schema.path)}; rebuild it with {REBUILD}")
 
     def csv_differences(self, files: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
         """The CSVs in the data directory that differ from submission_meta; None without one."""

@@ -14,7 +14,7 @@ from api.dataset import REBUILD, Database, Snapshot
 from api.http_errors import not_found
 from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
 from db.meta import DATASET_KEYS, as_number
-from queries.runner import Query, load_query, run
+from queries.runner import Query, load_query, run_query
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ def health(call: Call) -> dict[str, Any]:
     differ = database.csv_differences(snapshot.files)
     result: dict[str, Any] = {
         "status": "degraded" if differ else "ok",
-        "database": database.shown(database.path),
-        "data_dir": database.shown(database.data_dir),
+        "database": database.repo_relative(database.path),
+        "data_dir": database.repo_relative(database.data_dir),
         "dataset": {key: as_number(snapshot.settings.get(key)) for key in DATASET_KEYS},
         "row_counts": snapshot.row_counts(SCHEMA),
         "files": [{"file": name, "rows": meta["rows"], "sha256": meta["sha256"]}
@@ -103,7 +103,7 @@ def user_orders(call: Call) -> dict[str, Any]:
 def query_handler(query: Query) -> Handler:
     """Run a named query with the request's values for the parameters it declares."""
     def handle(call: Call) -> dict[str, Any]:
-        return run(call.conn, query, {p.name: call.params[p.name] for p in query.params}).as_json()
+        return run_query(call.conn, query, {p.name: call.params[p.name] for p in query.params}).as_json()
     handle.__doc__ = query.question
     return handle
 
@@ -114,4 +114,4 @@ STATUS_COUNTS: Query = load_query("order_status_counts")
 
 def order_summary(call: Call) -> dict[str, Any]:
     """The headline figures (queries/kpis.sql) and the orders in each state."""
-    return {**run(call.conn, KPIS).rows[0], "by_status": run(call.conn, STATUS_COUNTS).rows}
+    return {**run_query(call.conn, KPIS).rows[0], "by_status": run_query(call.conn, STATUS_COUNTS).rows}

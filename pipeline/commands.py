@@ -15,7 +15,7 @@ from db.export.verify import verify_exports
 from db.ingest.loader import ingest
 from db.profile.profiler import build_profile, write_profile
 from db.report.reporter import build_report, write_report
-from queries.runner import export as export_result, list_queries, load_query, run
+from queries.runner import list_queries, load_query, run_query, write_result
 from utils.cli import shown
 from utils.config import CLV_QUERY, MANIFEST_NAME, ROOT
 from utils.currency import DEFAULT_CURRENCY
@@ -96,7 +96,7 @@ def run_queries(db: Path, name: str | None, every: bool, params: Sequence[tuple[
     try:
         written = []
         for query in list_queries() if every else [load_query(name)]:
-            written += export_result(run(conn, query, query.parse(params)), results_dir,
+            written += write_result(run_query(conn, query, query.parse(params)), results_dir,
                                      query.path.stem)
     finally:
         conn.close()
@@ -107,7 +107,7 @@ def clv_query(db: Path, out_dir: Path) -> list[Path]:
     """The CLV cohort query into ``out_dir``/query_result.csv and .json."""
     conn = connect_readonly(db)
     try:
-        return export_result(run(conn, load_query(CLV_QUERY)), out_dir, "query_result")
+        return write_result(run_query(conn, load_query(CLV_QUERY)), out_dir, "query_result")
     finally:
         conn.close()
 

@@ -18,7 +18,7 @@ from api.http_errors import RequestError
 from server.hardening import (HTTP_ERROR_CODES, LINGER_BYTES, LINGER_SECONDS, MAX_REQUEST_LINE,
                               BoundedHead, is_loopback_name)
 from server.static import (CONTENT_TYPES, FRONTEND_URL, JSON_TYPE, PAGE_POLICIES, SECURITY_HEADERS,
-                           locate, not_found, split_path)
+                           locate, split_path, unpublished)
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ class DashboardHandler(BaseHTTPRequestHandler):
             try:
                 locate(root, segments + [""])
             except RequestError:
-                raise not_found("/" + "/".join(segments)) from None
+                raise unpublished("/" + "/".join(segments)) from None
             self._redirect(HTTPStatus.MOVED_PERMANENTLY, "/" + "/".join(segments) + "/")
             return
         path, cache = locate(root, segments)
@@ -152,7 +152,7 @@ class DashboardHandler(BaseHTTPRequestHandler):
             body = path.read_bytes()
         except OSError as exc:
             log.warning("cannot read %s: %s", path, exc)
-            raise not_found("/" + "/".join(segments)) from None
+            raise unpublished("/" + "/".join(segments)) from None
         headers = {"Cache-Control": cache}
         policy = PAGE_POLICIES.get(path.relative_to(root).as_posix())
         if policy:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,13 @@ from data_generation.writer import generate  # noqa: E402
 from db.ingest.loader import ingest  # noqa: E402
 from utils.config import SCHEMA_PATH  # noqa: E402
 from utils.repo import copy_source_tree  # noqa: E402
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
 
 def temp_dir(case: unittest.TestCase) -> Path:
     """A temporary directory removed when the test ends."""
@@ -107,5 +115,5 @@ class DatabaseTestCase(unittest.TestCase):
         cls._fixture.doCleanups()
 
     def rows(self, name: str, **params) -> list[dict]:
-        from queries.runner import load_query, run
-        return run(self.conn, load_query(name), params).rows
+        from queries.runner import load_query, run_query
+        return run_query(self.conn, load_query(name), params).rows

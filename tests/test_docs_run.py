@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import unittest
@@ -106,7 +105,7 @@ class DocumentedCommands(unittest.TestCase):
         for number, (doc, cwd, body) in enumerate(blocks, start=1):
             with self.subTest(doc=doc, block=number, cwd=cwd):
                 script = body.replace(SUITE + "\n", SUITE_STAND_IN + "\n")
-                script = re.sub(r"(?<=[: ])8000\b", str(free_port()), script)
+                script = re.sub(r"(?<=[: ])8000\b", str(helpers.free_port()), script)
                 proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script],
                                       cwd=self.repo / (cwd or "."), env=self.env,
                                       capture_output=True, text=True, timeout=600)
@@ -119,12 +118,6 @@ class DocumentedCommands(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertEqual(git(self.repo, "status", "--porcelain", "--ignored"), "",
                          "clean.py left generated files behind")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

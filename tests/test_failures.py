@@ -151,18 +151,8 @@ class DiskFull(WithDatabase):
                 self.assertEqual(sorted(p.name for p in self.fs.glob("*.csv")), [])  # no half pair
 
 
-class Injected(unittest.TestCase):
+class Injected(WithDatabase):
     """The same failures injected in-process: read-only file system, I/O errors, SQLite errors."""
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls._fixture = unittest.TestCase()
-        cls.tmp = helpers.temp_dir(cls._fixture)
-        cls.data_dir, cls.db = helpers.small_database(cls.tmp, scale=0.2)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls._fixture.doCleanups()
 
     def main(self, script: str, *args: str) -> tuple[int, str]:
         err = io.StringIO()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -125,7 +124,7 @@ class Container(unittest.TestCase):
         tmp = helpers.temp_dir(self)
         repo = helpers.copy_repo(tmp)
         volume = compose["services"]["server"]["volumes"][0].split(":")[1]
-        port = str(free_port())
+        port = str(helpers.free_port())
 
         def local(command: list[str]) -> list[str]:
             out = [sys.executable if part == "python" else
@@ -279,12 +278,6 @@ class ExampleRun(unittest.TestCase):
     def test_example_run_is_current(self) -> None:
         proc = helpers.run_script("project/example_run.py", "--check", cwd=ROOT)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":
