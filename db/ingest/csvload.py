@@ -54,7 +54,7 @@ class HashingReader(io.RawIOBase):
 
 
 class CsvSource:
-    """Iterates the converted rows of one CSV in table column order, with line numbers."""
+    """The converted rows of one CSV in table column order, with line numbers, in blocks."""
 
     def __init__(self, path: Path, table: Table) -> None:
         self.path, self.table, self.name = path, table, path.name
@@ -71,7 +71,8 @@ class CsvSource:
     def error(self, message: str, line: int | None = None, column: str | None = None) -> DataError:
         return DataError(self.name, message, line, column)
 
-    def __iter__(self) -> Iterator[tuple[int, tuple]]:
+    def blocks(self) -> Iterator[list[tuple[int, tuple]]]:
+        """The rows in blocks (up to ``BLOCK_LINES`` of them), each row with its line number."""
         csv.field_size_limit(FIELD_LIMIT)
         try:
             raw = open_input(self.path, "rb")
@@ -98,7 +99,7 @@ class CsvSource:
             text.close()
         self.sha256 = hashing.digest.hexdigest()
 
-    def _rows(self, text: io.TextIOWrapper) -> Iterator[tuple[int, tuple]]:
+    def _rows(self, text: io.TextIOWrapper) -> Iterator[list[tuple[int, tuple]]]:
         """Rows in table column order, each from the fast path or the strict one.
 
         Blocks of plain, valid lines are split by csv and checked a column at a time
@@ -122,13 +123,14 @@ class CsvSource:
                 return
             columns = plain_block([line for _, line in block], checks, len(header))
             if columns is None:
-                yield from self._line_by_line(chain(block, numbered), header, positions,
-                                              line_pattern(in_csv_order).fullmatch, nullable)
+                for row in self._line_by_line(chain(block, numbered), header, positions,
+                                              line_pattern(in_csv_order).fullmatch, nullable):
+                    yield [row]
                 return
             ordered = [tuple(None if v == "" else v for v in columns[p]) if i in nullable
                        else columns[p] for i, p in enumerate(positions)]
             self.rows += len(block)
-            yield from zip([number for number, _ in block], zip(*ordered))
+            yield list(zip([number for number, _ in block], zip(*ordered)))
 
     def _line_by_line(self, numbered: Iterator[tuple[int, str]], header: list[str],
                       positions: list[int], match, nullable: set[int]

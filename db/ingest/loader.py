@@ -101,11 +101,11 @@ def _load_table(conn: sqlite3.Connection, table: Table, path: Path,
     sql = insert_sql(table, 1)
     many_sql = insert_sql(table, ROWS_PER_INSERT)
     batch: list[tuple[int, tuple]] = []
-    for item in source:
-        batch.append(item)
-        if len(batch) >= BATCH:
-            _insert(conn, sql, batch, source, many_sql)
-            batch = []
+    for block in source.blocks():
+        batch += block
+        while len(batch) >= BATCH:  # batches of exactly BATCH rows, whatever the blocks
+            _insert(conn, sql, batch[:BATCH], source, many_sql)
+            del batch[:BATCH]
             if progress:
                 progress(source.bytes_read, size, source.rows, label=table.name)
     _insert(conn, sql, batch, source, many_sql)
