@@ -8,7 +8,7 @@ WITH sales AS (
     SELECT i.product_id,
            sum(i.quantity) AS units,
            sum(CAST(round(i.line_total * 100) AS INTEGER)) AS cents
-    FROM order_items AS i
+    FROM order_items AS i NOT INDEXED  -- one pass in table order: the product index would cost a lookup per line
     JOIN orders AS o ON o.order_id = i.order_id
     WHERE o.status IN ('paid', 'shipped', 'delivered')
     GROUP BY i.product_id

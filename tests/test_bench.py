@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import unittest
 
 import helpers
@@ -36,6 +37,40 @@ class Benchmark(unittest.TestCase):
         self.assertNotEqual(sha256_file(repo / "bench/results.json"), committed["bench/results.json"])
         dry = helpers.run_script("project/clean.py", "--dry-run", cwd=repo)
         self.assertIn("would remove bench/out\n", dry.stdout)
+
+
+class ReferenceLoaders(unittest.TestCase):
+    """Issue 17: the sqlite3 shell is measured in its best configuration, and it runs."""
+
+    def test_the_shell_script_is_tuned_and_indexes_follow_the_load(self) -> None:
+        from pathlib import Path
+
+        from bench.run import shell_import_script
+        script = shell_import_script(Path("data"))
+        self.assertIn("PRAGMA cache_size = -524288;", script)  # 512 MiB
+        last_import = script.rindex(".import --csv --skip 1 ")
+        first_index = script.index("CREATE INDEX")
+        self.assertLess(last_import, first_index)
+        self.assertLess(script.index("BEGIN;"), script.index(".import"))
+        self.assertTrue(script.endswith("COMMIT;\n"))
+
+    def test_the_shell_loads_the_kit_csvs_into_the_schema(self) -> None:
+        import shutil
+        import subprocess
+        shell = shutil.which("sqlite3")
+        if shell is None:
+            self.skipTest("the sqlite3 shell is not installed (apt-get install -y sqlite3)")
+        from bench.run import shell_import_script
+        data, db = helpers.small_database(helpers.temp_dir(self), seed=3, scale=0.05)
+        target = db.parent / "shell.db"
+        proc = subprocess.run([shell, str(target)], input=shell_import_script(data),
+                              capture_output=True, text=True)
+        self.assertEqual((proc.returncode, proc.stderr), (0, ""))
+        from contextlib import closing
+        with closing(sqlite3.connect(db)) as ours, closing(sqlite3.connect(target)) as theirs:
+            for table in ("orders", "order_items", "reviews"):
+                query = f"SELECT count(*) FROM {table}"
+                self.assertEqual(theirs.execute(query).fetchone(), ours.execute(query).fetchone())
 
 
 if __name__ == "__main__":

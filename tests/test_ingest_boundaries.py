@@ -19,7 +19,7 @@ from pathlib import Path
 
 import helpers
 from db.export.exporter import export
-from db.ingest.fastpath import line_pattern
+from db.ingest.fastpath import column_pattern, line_pattern
 from db.ingest.loader import ingest
 from db.ingest.values import converter
 from db.schema import load_schema
@@ -148,6 +148,8 @@ class Boundaries(unittest.TestCase):
                     strict = False
                 if len(value) <= 200:  # longer: the type takes it, the CHECK on length refuses
                     self.assertEqual(strict, keep)
+                if "\n" not in value:  # the block path: values split by csv, checked by column
+                    self.assertEqual(column_pattern(column).fullmatch(value) is not None, fast)
                 if fast and not strict:
                     self.assertIn(column.kind, ("timestamp", "date"))
                     self.assertRegex(value, r"-(02-(29|3[01])|(04|06|09|11)-31) ")
@@ -210,6 +212,47 @@ class Boundaries(unittest.TestCase):
                         self.assertIn(Decimal(value), [Decimal(v) for v in found], value)
                     else:
                         self.assertIn(value, found, (column, value[:30]))
+
+
+class CalendarScan(unittest.TestCase):
+    """Issue 17: the post-load calendar scan runs only where no CHECK already did its work."""
+
+    def test_a_schema_without_the_check_still_refuses_30_february(self) -> None:
+        work = helpers.temp_dir(self)
+        data_dir = helpers.small_dataset(work / "clean", seed=7, scale=0.05)
+        lines = (data_dir / "orders.csv").read_text(encoding="utf-8").split("\n")
+        fields = lines[4].split(",")
+        fields[2] = "2024-02-30 10:00:00"  # order_date
+        lines[4] = ",".join(fields)
+        (data_dir / "orders.csv").write_text("\n".join(lines), encoding="utf-8")
+        text = SCHEMA_PATH.read_text(encoding="utf-8")
+        check = "CHECK (datetime(order_date, '+0 days') IS order_date)"
+        self.assertIn(check, text)
+        schema = work / "schema.sql"
+        schema.write_text(text.replace(check, ""), encoding="utf-8")
+        with self.assertRaises(DataError) as caught:
+            ingest(data_dir, work / "db" / "e.db", schema)
+        self.assertTrue(str(caught.exception).startswith(
+            "orders.csv line 5, column order_date: "), caught.exception)
+        with self.assertRaises(DataError) as caught:  # the schema's own CHECK, same message
+            ingest(data_dir, work / "db" / "e.db", SCHEMA_PATH)
+        self.assertTrue(str(caught.exception).startswith(
+            "orders.csv line 5, column order_date: "), caught.exception)
+
+    def test_the_scan_is_skipped_where_the_check_is_declared(self) -> None:
+        from db.ingest.validation import check_calendar
+        conn = sqlite3.connect(":memory:")
+        self.addCleanup(conn.close)
+        conn.executescript(SCHEMA.table_sql())
+        seen: list[str] = []
+        conn.set_trace_callback(seen.append)
+        check_calendar(conn, SCHEMA, Path("."))
+        self.assertEqual([s for s in seen if "'+0 days') IS NOT" in s], [])
+        conn.executescript("DROP TABLE reviews; CREATE TABLE reviews (review_id INTEGER PRIMARY KEY,"
+                           " product_id INTEGER, user_id INTEGER, rating INTEGER,"
+                           " review_date TIMESTAMP, title TEXT)")
+        check_calendar(conn, SCHEMA, Path("."))
+        self.assertEqual(len([s for s in seen if "'+0 days') IS NOT" in s]), 1)
 
 
 if __name__ == "__main__":

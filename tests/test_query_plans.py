@@ -17,6 +17,13 @@ from queries.runner import list_queries
 
 LARGE = {"users", "products", "orders", "order_items", "payments", "reviews"}
 _ACCESS = re.compile(r"^(SCAN|SEARCH) (\w+)")
+_INDEX_WALK = re.compile(r"^SCAN (\w+) USING INDEX (\w+)")
+# Issue 17: a whole table read through a (non-covering) index costs a row lookup per entry;
+# that is sequential only where the index's order is the table's own row order.
+IN_ROW_ORDER = {"idx_order_items_order": ("order_items", "order_id"),
+                "idx_payments_order": ("payments", "order_id"),
+                "idx_orders_user": ("orders", "user_id"),
+                "idx_users_signup": ("users", "signup_date")}
 
 
 def inner_scans(conn: sqlite3.Connection, sql: str, params: dict) -> list[str]:
@@ -65,6 +72,30 @@ class QueryPlans(unittest.TestCase):
         for name, sql, params in statements:
             with self.subTest(statement=name):
                 self.assertEqual(inner_scans(self.conn, sql, params), [])
+
+    def index_walks(self, sql: str, params: dict) -> list[str]:
+        plan = self.conn.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+        return [match.group(2) for *_, detail in plan if (match := _INDEX_WALK.match(detail))]
+
+    def test_whole_tables_are_read_through_an_index_only_in_row_order(self) -> None:
+        statements = [(f"queries/{q.path.name}", q.sql, q.bind()) for q in list_queries()]
+        statements += [(f"db/checks/{c.name}.sql", c.sql, {}) for c in load_checks()]
+        for name, sql, params in statements:
+            with self.subTest(statement=name):
+                self.assertEqual([i for i in self.index_walks(sql, params) if i not in IN_ROW_ORDER],
+                                 [])
+        for index, (table, column) in IN_ROW_ORDER.items():
+            with self.subTest(index=index):  # the generator writes these rows in that order
+                (out_of_order,) = self.conn.execute(
+                    f"SELECT count(*) FROM (SELECT {column} < lag({column}) OVER (ORDER BY rowid) "
+                    f"AS back FROM {table}) WHERE back").fetchone()
+                self.assertEqual(out_of_order, 0)
+
+    def test_top_products_reads_order_lines_in_table_order(self) -> None:
+        query = next(q for q in list_queries() if q.path.stem == "top_products")
+        plan = [row[3] for row in self.conn.execute("EXPLAIN QUERY PLAN " + query.sql, query.bind())]
+        self.assertIn("SCAN i", plan)  # not through idx_order_items_product: a lookup per line
+        self.assertIn("SEARCH o USING INTEGER PRIMARY KEY (rowid=?)", plan)
 
     def test_the_detector_sees_a_scan_in_a_correlated_subquery(self) -> None:
         sql = ("SELECT u.user_id FROM users AS u WHERE EXISTS "

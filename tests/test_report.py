@@ -10,6 +10,7 @@ from pathlib import Path
 import helpers
 from db.checks import load_checks
 from db.report.reporter import build_report, render_markdown, write_report
+from db.report.tally import count_records, hash_and_count
 from utils.config import SCHEMA_PATH
 
 # One edit per check, each breaking exactly the invariant the check asserts.
@@ -134,6 +135,45 @@ class Report(unittest.TestCase):
         self.assertRegex(lines[0], r"^ingest\.py: error: 1 of \d+ integrity checks failed: "
                                    r"order_totals \(see report\.md\)$")
         self.assertFalse(json.loads((out / "report.json").read_text())["passed"])
+
+
+class HashAndCount(unittest.TestCase):
+    """Issue 17: the row count rides on the hashing pass and agrees with csv.reader."""
+
+    CASES = {
+        "plain": b"a,b\n1,x\n2,y\n",
+        "no final newline": b"a,b\n1,x\n2,y",
+        "header only": b"a,b\n",
+        "empty": b"",
+        "byte-order mark": b"\xef\xbb\xbfa,b\n1,x\n",
+        "quoted newline": b'a,b\n1,"x\ny"\n2,z\n',
+        "blank lines": b"a,b\n\n1,x\n\n\n2,y\n",
+        "leading blank line": b"\na,b\n1,x\n",
+        "CRLF": b"a,b\r\n1,x\r\n2,y\r\n",
+        "not UTF-8": b"a,b\n1,\xff\n",
+        "unclosed quote": b'a,b\n1,"x\n2,y\n',
+    }
+
+    def test_agrees_with_csv_reader_and_hashlib(self) -> None:
+        import hashlib
+        folder = helpers.temp_dir(self)
+        for name, data in self.CASES.items():
+            with self.subTest(case=name):
+                path = folder / "t.csv"
+                path.write_bytes(data)
+                self.assertEqual(hash_and_count(path), (hashlib.sha256(data).hexdigest(),
+                                                        count_records(path)))
+
+    def test_counts_across_read_blocks(self) -> None:
+        from utils.fileio import CHUNK
+        path = helpers.temp_dir(self) / "big.csv"
+        line = b"1,abcdefghijklmnopqrstuvwxyz\n"
+        path.write_bytes(b"a,b\n" + line * (2 * CHUNK // len(line) + 3))
+        self.assertEqual(hash_and_count(path)[1], 2 * CHUNK // len(line) + 3)
+        data = b"a,b\n" + b"1" + b",x" * ((CHUNK - 6) // 2) + b"\n\n2,y\n"
+        self.assertEqual(data[CHUNK - 1:CHUNK + 1], b"\n\n")  # the blank line starts a block
+        path.write_bytes(data)
+        self.assertEqual(hash_and_count(path)[1], count_records(path))
 
 
 if __name__ == "__main__":

@@ -2,15 +2,21 @@
 -- table: orders
 -- column: total_amount
 -- description: every order total equals the sum of its line totals, to the cent
-WITH lines AS (
-    SELECT order_id, sum(CAST(round(line_total * 100) AS INTEGER)) AS cents
-    FROM order_items
-    GROUP BY order_id
+-- One pass over orders in key order, each order's lines found through idx_order_items_order
+-- (grouping by the key needs no sort; a materialised per-order sum needed a temporary index).
+WITH totals AS (
+    SELECT o.order_id,
+           o.total_amount,
+           coalesce(sum(CAST(round(i.line_total * 100) AS INTEGER)), 0) AS cents
+    FROM orders AS o
+    LEFT JOIN order_items AS i ON i.order_id = o.order_id
+    GROUP BY o.order_id
+),
+final AS (
+    SELECT order_id,
+           printf('total_amount is %.2f but the lines sum to %.2f',
+                  total_amount, cents / 100.0) AS detail
+    FROM totals
+    WHERE CAST(round(total_amount * 100) AS INTEGER) <> cents
 )
-SELECT o.order_id,
-       printf('total_amount is %.2f but the lines sum to %.2f',
-              o.total_amount, coalesce(l.cents, 0) / 100.0) AS detail
-FROM orders AS o
-LEFT JOIN lines AS l ON l.order_id = o.order_id
-WHERE CAST(round(o.total_amount * 100) AS INTEGER) <> coalesce(l.cents, 0)
-ORDER BY o.order_id
+SELECT * FROM final ORDER BY order_id

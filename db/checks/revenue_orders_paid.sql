@@ -2,17 +2,22 @@
 -- table: orders
 -- column: total_amount
 -- description: each paid, shipped or delivered order has completed payments summing to its total
-WITH completed AS (
-    SELECT order_id, sum(CAST(round(amount * 100) AS INTEGER)) AS cents
-    FROM payments
-    WHERE status = 'completed'
-    GROUP BY order_id
+-- One pass over orders in key order, each order's payments found through idx_payments_order.
+WITH paid AS (
+    SELECT o.order_id,
+           o.status,
+           o.total_amount,
+           coalesce(sum(CAST(round(p.amount * 100) AS INTEGER)), 0) AS cents
+    FROM orders AS o
+    LEFT JOIN payments AS p ON p.order_id = o.order_id AND p.status = 'completed'
+    WHERE o.status IN ('paid', 'shipped', 'delivered')
+    GROUP BY o.order_id
+),
+final AS (
+    SELECT order_id,
+           printf('%s order of %.2f has completed payments of %.2f',
+                  status, total_amount, cents / 100.0) AS detail
+    FROM paid
+    WHERE CAST(round(total_amount * 100) AS INTEGER) <> cents
 )
-SELECT o.order_id,
-       printf('%s order of %.2f has completed payments of %.2f',
-              o.status, o.total_amount, coalesce(c.cents, 0) / 100.0) AS detail
-FROM orders AS o
-LEFT JOIN completed AS c ON c.order_id = o.order_id
-WHERE o.status IN ('paid', 'shipped', 'delivered')
-  AND CAST(round(o.total_amount * 100) AS INTEGER) <> coalesce(c.cents, 0)
-ORDER BY o.order_id
+SELECT * FROM final ORDER BY order_id

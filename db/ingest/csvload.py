@@ -13,11 +13,12 @@ import csv
 import hashlib
 import io
 import re
+from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterator, Optional
 
-from db.ingest.fastpath import line_pattern
+from db.ingest.fastpath import column_pattern, line_pattern, plain_block
 from db.ingest.locate import csv_message, locate_bad_utf8, nul_column
 from db.ingest.values import FIELD_LIMIT, ValueProblem, converter
 from db.schema import Table
@@ -27,6 +28,7 @@ from utils.fileio import open_input
 # psql's \copy ends its input at a line "\." even inside a quoted CSV value (PostgreSQL 15),
 # so such a value could not be loaded from the export. Only quoted values hold line breaks.
 _END_OF_DATA = re.compile(r"\n\\\.\r?\n")
+BLOCK_LINES = 1_000  # lines checked together by the fast path
 
 
 class HashingReader(io.RawIOBase):
@@ -52,7 +54,7 @@ class HashingReader(io.RawIOBase):
 
 
 class CsvSource:
-    """Iterates the converted rows of one CSV in table column order, with line numbers."""
+    """The converted rows of one CSV in table column order, with line numbers, in blocks."""
 
     def __init__(self, path: Path, table: Table) -> None:
         self.path, self.table, self.name = path, table, path.name
@@ -69,7 +71,8 @@ class CsvSource:
     def error(self, message: str, line: int | None = None, column: str | None = None) -> DataError:
         return DataError(self.name, message, line, column)
 
-    def __iter__(self) -> Iterator[tuple[int, tuple]]:
+    def blocks(self) -> Iterator[list[tuple[int, tuple]]]:
+        """The rows in blocks (up to ``BLOCK_LINES`` of them), each row with its line number."""
         csv.field_size_limit(FIELD_LIMIT)
         try:
             raw = open_input(self.path, "rb")
@@ -96,13 +99,13 @@ class CsvSource:
             text.close()
         self.sha256 = hashing.digest.hexdigest()
 
-    def _rows(self, text: io.TextIOWrapper) -> Iterator[tuple[int, tuple]]:
+    def _rows(self, text: io.TextIOWrapper) -> Iterator[list[tuple[int, tuple]]]:
         """Rows in table column order, each from the fast path or the strict one.
 
-        Fast path: a line that the table's line pattern matches whole holds plain, valid
-        values; they go to SQLite as text, and column affinity converts them in C. Any
-        other line (quoted fields, a fault, a NUL, an oversized field) is parsed by csv
-        and converted value by value, which names the exact problem.
+        Blocks of plain, valid lines are split by csv and checked a column at a time
+        (``plain_block``); from the first block that is not, the rest of the file goes
+        line by line (``_line_by_line``), each line through the whole-line pattern or
+        csv and the strict conversion, which names the exact problem.
         """
         numbered = enumerate(text, start=1)
         first = next(numbered, None)
@@ -111,11 +114,28 @@ class CsvSource:
                              + ",".join(self.table.column_names), 1)
         header = next(csv.reader([first[1]], strict=True), [])
         positions = self._positions(header)
+        in_csv_order = [self.table.columns[positions.index(i)] for i in range(len(header))]
+        checks = [column_pattern(c).fullmatch for c in in_csv_order]
+        nullable = {i for i, c in enumerate(self.table.columns) if not (c.not_null or c.primary_key)}
+        while True:
+            block = list(islice(numbered, BLOCK_LINES))
+            if not block:
+                return
+            columns = plain_block([line for _, line in block], checks, len(header))
+            if columns is None:
+                for row in self._line_by_line(chain(block, numbered), header, positions,
+                                              line_pattern(in_csv_order).fullmatch, nullable):
+                    yield [row]
+                return
+            ordered = [tuple(None if v == "" else v for v in columns[p]) if i in nullable
+                       else columns[p] for i, p in enumerate(positions)]
+            self.rows += len(block)
+            yield list(zip([number for number, _ in block], zip(*ordered)))
+
+    def _line_by_line(self, numbered: Iterator[tuple[int, str]], header: list[str],
+                      positions: list[int], match, nullable: set[int]
+                      ) -> Iterator[tuple[int, tuple]]:
         reorder = None if positions == list(range(len(positions))) else itemgetter(*positions)
-        nullable = [i for i, c in enumerate(self.table.columns)
-                    if not (c.not_null or c.primary_key)]
-        match = line_pattern([self.table.columns[positions.index(i)] for i in range(len(header))]
-                             ).fullmatch
         width = len(header)
         for number, line in numbered:
             found = match(line)

@@ -7,13 +7,13 @@ Nothing machine- or time-dependent goes in, so the same data gives the same byte
 """
 from __future__ import annotations
 
-import csv
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from db.report.anomaly_eval import read_labels, score
+from db.report.tally import hash_and_count
 from db.checks import load_checks, run_check
 from db.meta import DATASET_KEYS, as_number, read_meta
 from db.schema import load_schema, quote
@@ -21,7 +21,7 @@ from db.connect import connect_readonly
 from queries.runner import load_query, run_query
 from utils.config import CHECKS_DIR, KIT_NAME, META_TABLE, QUERIES_DIR
 from utils.errors import KitError
-from utils.fileio import open_input, sha256_file, to_json, write_outputs
+from utils.fileio import to_json, write_outputs
 from utils.locking import reading_data
 
 
@@ -89,7 +89,7 @@ def _table_entry(conn: sqlite3.Connection, table: str, csv_name: str, data_dir: 
     path = data_dir / csv_name
     csv_rows = sha = None
     if path.is_file():
-        sha, csv_rows = sha256_file(path), _count_rows(path)
+        sha, csv_rows = hash_and_count(path)  # the tamper check: always redone
     entry = recorded.get(csv_name, {})
     return {
         "table": table, "file": csv_name,
@@ -97,14 +97,6 @@ def _table_entry(conn: sqlite3.Connection, table: str, csv_name: str, data_dir: 
         "sha256": sha, "recorded_sha256": entry.get("sha256"),
         "sha256_matches": sha is not None and sha == entry.get("sha256"),
     }
-
-
-def _count_rows(path: Path) -> int | None:
-    try:
-        with open_input(path, "r", encoding="utf-8-sig", newline="") as handle:
-            return max(0, sum(1 for fields in csv.reader(handle) if fields) - 1)
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
 
 
 def _check_entry(name: str, description: str, table: str | None, violations: int,
