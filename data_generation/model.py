@@ -203,7 +203,11 @@ class Clock:
         first = low // 3600
         before = (cum[first - 1] if first else 0.0) + weights[first] * (low - first * 3600) / 3600
         x = before + r * (cum[-1] - before)
-        hour = min(max(bisect_right(cum, x), first), len(cum) - 1)
+        hour = bisect_right(cum, x)
+        if hour < first:  # rounding at the edges
+            hour = first
+        elif hour >= len(cum):
+            hour = len(cum) - 1
         base = cum[hour - 1] if hour else 0.0
         when = hour * 3600 + int((x - base) / weights[hour] * 3600)
-        return min(max(when, low), self.span - 1)
+        return low if when < low else (when if when < self.span else self.span - 1)

@@ -10,6 +10,7 @@ block, part or worker starts at its dense keys after drawing only the shapes bef
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from random import Random
 from typing import NamedTuple, Optional
 
@@ -52,13 +53,15 @@ class ShapeBuilder:
 
     def __init__(self, settings: Settings, clock: Clock, n_premium: int) -> None:
         self.s, self.rates, self.clock = settings, settings.rates, clock
-        self.end = settings.window_seconds - 1
+        self.window = settings.window_seconds
+        self.end = self.window - 1
         self.n_products, self.n_premium = settings.n_products, n_premium
         self.repeat_scale = self.rates.repeat_orders / self.rates.repeat_rate_shape
         self.fail_cum = dist.cumulative(self.rates.failed_payment_weights)
         rates = self.rates
         self.cancel_rate, self.refund_rate = rates.cancel_rate, rates.refund_rate
         self.basket_p, self.basket_max = rates.basket_p, rates.basket_max
+        self.anomaly_rate = rates.anomaly_rate
         self.split_rate, self.review_rate = rates.split_payment_rate, rates.review_rate
         self.review_lag = rates.review_lag_days * SECONDS_PER_DAY
 
@@ -67,9 +70,13 @@ class ShapeBuilder:
         signups: list[int] = []
         orders: list[OrderShape] = []
         reviews: list[tuple[int, int, int]] = []
-        first = block * BLOCK_USERS
-        for index in range(first, min(first + BLOCK_USERS, self.s.n_users)):
-            signup = signup_offset(self.s, rng, index)
+        first, n_users, window = block * BLOCK_USERS, self.s.n_users, self.window
+        g = self.rates.signup_growth
+        grow, log1p, random = math.expm1(g), math.log1p, rng.random
+        for index in range(first, min(first + BLOCK_USERS, n_users)):
+            u = (index + random()) / n_users  # as signup_offset, with its constants hoisted
+            t = log1p(u * grow) / g if g else u
+            signup = min(int(t * window), window - 1)
             self.add_user(rng, len(signups), signup, orders, reviews)
             signups.append(signup)
         items = payments = labels = 0
@@ -83,14 +90,21 @@ class ShapeBuilder:
     def add_user(self, rng: Random, user: int, signup: int, orders: list[OrderShape],
                  reviews: list[tuple[int, int, int]]) -> None:
         normal = self.order_times(rng, signup)
-        plan: list[tuple[int, Optional[str]]] = [(when, None) for when in normal]
-        if dist.chance(rng, self.rates.anomaly_rate):
+        user_reviews: list[tuple[int, int, int]] = []
+        if rng.random() < self.anomaly_rate:
+            plan: list[tuple[int, Optional[str]]] = [(when, None) for when in normal]
             plan += anomalies.plan(rng, self, signup, normal)
             plan.sort(key=lambda item: item[0])
-        user_reviews: list[tuple[int, int, int]] = []
-        for when, pattern in plan:
-            self.add_order(rng, user, when, pattern, orders, user_reviews)
-        user_reviews.sort(key=lambda review: review[2])  # by review time
+            for when, pattern in plan:
+                if pattern is None:
+                    self.add_normal(rng, user, when, orders, user_reviews)
+                else:
+                    self.add_order(rng, user, when, pattern, orders, user_reviews)
+        else:
+            for when in normal:
+                self.add_normal(rng, user, when, orders, user_reviews)
+        if len(user_reviews) > 1:
+            user_reviews.sort(key=lambda review: review[2])  # by review time
         reviews.extend(user_reviews)
 
     def seasonal_time(self, rng: Random, low: int) -> int:
@@ -106,7 +120,7 @@ class ShapeBuilder:
             first = min(self.end, signup + 60 + int(delay))
         else:
             first = self.seasonal_time(rng, signup + 60)
-        active = (self.end - first) / self.s.window_seconds
+        active = (self.end - first) / self.window
         rate = dist.gamma(rng, self.rates.repeat_rate_shape, self.repeat_scale) * active
         repeats = [self.seasonal_time(rng, first + 60) for _ in range(dist.poisson(rng, rate))]
         return [first] + sorted(repeats)
@@ -126,7 +140,7 @@ class ShapeBuilder:
         return "delivered"
 
     def lines(self, rng: Random, pattern: Optional[str]) -> int:
-        if pattern is None or pattern not in OWN_BASKETS:  # truncated geometric basket size
+        if pattern not in OWN_BASKETS:  # truncated geometric basket size
             random, p, size = rng.random, self.basket_p, 1
             while size < self.basket_max and random() > p:
                 size += 1
@@ -148,15 +162,50 @@ class ShapeBuilder:
         split = status != "refunded" and lines >= 2 and rng.random() < self.split_rate
         return failed, 2 if split else 1
 
-    def add_order(self, rng: Random, user: int, when: int, pattern: Optional[str],
+    def add_order(self, rng: Random, user: int, when: int, pattern: str,
                   orders: list[OrderShape], user_reviews: list[tuple[int, int, int]]) -> None:
+        """A planted order's shape."""
         status = self.status(rng, when, pattern == "payment_retry")
         lines = self.lines(rng, pattern)
         failed, charges = self.payments(rng, status, lines, pattern)
         late = False
-        if status == "delivered" and (pattern is None or pattern not in OWN_BASKETS):
+        if status == "delivered" and pattern not in OWN_BASKETS:
             late = self.add_reviews(rng, len(orders), when, lines, user_reviews)
         orders.append(OrderShape(user, when, status, lines, pattern, failed, charges, late))
+
+    def add_normal(self, rng: Random, user: int, when: int, orders: list[OrderShape],
+                   user_reviews: list[tuple[int, int, int]]) -> None:
+        """A normal order's shape: ``status``, ``lines`` and ``payments`` inlined (every order runs it)."""
+        random, age, day = rng.random, self.end - when, SECONDS_PER_DAY
+        if random() < self.cancel_rate:
+            status = "cancelled"
+        elif age >= 14 * day:
+            status = "refunded" if random() < self.refund_rate else "delivered"
+        elif age < day:
+            status = "pending" if random() < 0.6 else "paid"
+        elif age < 3 * day:
+            status = "paid" if random() < 0.3 else "shipped"
+        elif age < 7 * day:
+            status = "shipped" if random() < 0.5 else "delivered"
+        else:
+            status = "delivered"
+        size, p, most = 1, self.basket_p, self.basket_max
+        while size < most and random() > p:
+            size += 1
+        if size > self.n_products:
+            size = self.n_products
+        if status == "pending" or status == "cancelled":
+            charges = 0
+            failed = 1 if random() < (self.rates.pending_decline_rate if status == "pending"
+                                      else self.rates.cancelled_decline_rate) else 0
+        else:
+            failed = min(bisect_right(self.fail_cum, random() * self.fail_cum[-1]),
+                         len(self.fail_cum) - 1)
+            charges = 2 if (status != "refunded" and size >= 2
+                            and random() < self.split_rate) else 1
+        late = status == "delivered" and self.add_reviews(rng, len(orders), when, size, user_reviews)
+        orders.append(tuple.__new__(OrderShape, (user, when, status, size, None, failed, charges,
+                                                 late)))
 
     def add_reviews(self, rng: Random, position: int, when: int, lines: int,
                     user_reviews: list[tuple[int, int, int]]) -> bool:
