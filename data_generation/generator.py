@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from bisect import bisect_right
 from random import Random
 from typing import NamedTuple
 
@@ -129,6 +130,7 @@ class BlockBuilder:
         order_id, item_id, payment_id = keys[0], keys[1], keys[2]
         orders, items, payments, labels, products = [], [], [], [], []
         current, reviewed = -1, set()  # products the current user has reviewed
+        money, text, end = cents_to_str, self.clock.text, self.end
         for position, order in enumerate(shape.orders):
             order_id += 1
             if order.user != current:
@@ -142,34 +144,42 @@ class BlockBuilder:
                 item_id += 1
                 total += quantity * unit
                 items.append(f"{item_id},{order_id},{product.product_id},{quantity},"
-                             f"{cents_to_str(unit)},{cents_to_str(quantity * unit)}\n")
+                             f"{money(unit)},{money(quantity * unit)}\n")
             products.append([product.product_id for product, _, _ in lines])
-            orders.append(f"{order_id},{first_user + order.user + 1},{self.clock.text(order.when)},"
-                          f"{order.status},{cents_to_str(total)}\n")
+            orders.append(f"{order_id},{first_user + order.user + 1},{text(order.when)},"
+                          f"{order.status},{money(total)}\n")
             for method, amount, at, outcome in self.payments(rng, order, total):
                 payment_id += 1
-                payments.append(f"{payment_id},{order_id},{method},{cents_to_str(amount)},"
-                                f"{self.clock.text(min(at, self.end))},{outcome}\n")
+                payments.append(f"{payment_id},{order_id},{method},{money(amount)},"
+                                f"{text(at if at < end else end)},{outcome}\n")
             if order.pattern:
                 labels.append(f"{order_id},{order.pattern}\n")
         return "".join(orders), "".join(items), "".join(payments), "".join(labels), products
 
     def basket(self, rng: Random, size: int, flagged, reviewed: set[int]) -> list[tuple]:
-        """``size`` distinct products by popularity; a reviewed line avoids products already reviewed."""
-        products, taken, lines = self.cat.products, set(), []
+        """``size`` distinct products by popularity; a reviewed line avoids products already reviewed.
+
+        Runs for every order: draws are inlined (``weighted_index``, ``chance``, ``pick``).
+        """
+        random, products, taken, lines = rng.random, self.cat.products, set(), []
+        popularity, top = self.cat.popularity, self.cat.popularity[-1]
+        qty_cum, qty_top, last_qty = self.qty_cum, self.qty_cum[-1], len(self.qty_cum) - 1
+        discount, percents = self.rates.discount_share, self.rates.discount_percents
         for line in range(size):
             avoid = reviewed if line in flagged else ()
-            index = self.pick_product(rng, taken, avoid)
+            index = bisect_right(popularity, random() * top)
+            if index in taken or index in avoid or index >= len(products):
+                index = self.pick_product(rng, taken, avoid)
             taken.add(index)
             product = products[index]
             if line in flagged:
                 reviewed.add(index)
-            quantity = dist.weighted_index(rng, self.qty_cum) + 1
-            if product.price_cents > 30_000 and dist.chance(rng, 0.95):
-                quantity = 1  # nobody buys three laptops at once (usually)
+            quantity = min(bisect_right(qty_cum, random() * qty_top), last_qty) + 1
             unit = product.price_cents
-            if dist.chance(rng, self.rates.discount_share):
-                percent = dist.pick(rng, self.rates.discount_percents)
+            if unit > 30_000 and random() < 0.95:
+                quantity = 1  # nobody buys three laptops at once (usually)
+            if random() < discount:
+                percent = percents[int(random() * len(percents))]
                 unit = max(1, (unit * (100 - percent) + 50) // 100)
             lines.append((product, quantity, unit))
         return lines
