@@ -37,9 +37,13 @@ class Pools(NamedTuple):
 
 def pools(products: list[Product]) -> Pools:
     """Expensive products by price, with a fallback to the dearest few in a tiny catalogue."""
-    by_price = sorted(products, key=lambda p: (-p.price_cents, p.product_id))
-    premium = [p for p in by_price if p.price_cents >= PREMIUM_PRICE] or by_price[:5]
-    bulk = [p for p in by_price if p.price_cents >= BULK_PRICE] or by_price[:5]
+    def dearest_first(items: list[Product]) -> list[Product]:
+        return sorted(items, key=lambda p: (-p.price_cents, p.product_id))
+    bulk = dearest_first([p for p in products if p.price_cents >= BULK_PRICE])
+    premium = [p for p in bulk if p.price_cents >= PREMIUM_PRICE]
+    if not premium or not bulk:  # a tiny catalogue: the dearest few
+        fallback = dearest_first(products)[:5]
+        premium, bulk = premium or fallback, bulk or fallback
     return Pools(premium, bulk)
 
 

@@ -97,9 +97,13 @@ class BlockBuilder:
         """The block's row counts, from its shape alone."""
         return self.shapes.build(block).counts
 
-    def build(self, block: int, keys: tuple[int, int, int, int] = (0, 0, 0, 0)) -> Rendered:
-        """The block's lines; ``keys`` are the rows of orders, items, payments and reviews before it."""
-        shape = self.shapes.build(block)
+    def build(self, block: int, keys: tuple[int, int, int, int] = (0, 0, 0, 0),
+              shape: Shape | None = None) -> Rendered:
+        """The block's lines; ``keys`` are the rows of orders, items, payments and reviews before it.
+
+        ``shape`` is the block's shape if it was already drawn (by a worker counting rows).
+        """
+        shape = shape or self.shapes.build(block)
         rng = Random(f"{self.s.seed}:content:{block}")
         first_user = block * BLOCK_USERS
         users = self.users(rng, first_user, shape.signups)

@@ -18,6 +18,7 @@ from typing import Iterable, Iterator, Optional
 from data_generation import generator as gen
 from data_generation.catalogue import Catalogue, build_catalogue
 from data_generation.model import Clock, Settings
+from data_generation.shape import pack, unpack
 
 WINDOW_PER_WORKER = 4
 Keys = tuple[int, int, int, int]   # rows of orders, order items, payments, reviews before a block
@@ -34,14 +35,19 @@ def _init_worker(settings: Settings) -> None:
     _builder = gen.BlockBuilder(settings, build_catalogue(settings), Clock(settings))
 
 
-def _build(task: tuple[int, Keys]) -> gen.Rendered:
+def _build(block: int, keys: Keys, packed: tuple) -> gen.Rendered:
     assert _builder is not None
-    return _builder.build(*task)
+    return _builder.build(block, keys, unpack(packed))
 
 
 def _counts(blocks: range) -> list[tuple[int, ...]]:
     assert _builder is not None
     return [_builder.counts(block) for block in blocks]
+
+
+def _shape(block: int) -> tuple:
+    assert _builder is not None
+    return pack(_builder.shapes.build(block))
 
 
 def advance(keys: Keys, counts: tuple[int, ...]) -> Keys:
@@ -95,21 +101,31 @@ class BlockSource:
                 keys = advance(keys, rendered.counts)
                 yield rendered
             return
-        tasks = []
-        for block, counts in zip(blocks, self.counts(blocks)):
-            tasks.append((block, keys))
-            keys = advance(keys, counts)
-        yield from _streamed(self.pool, tasks, self.workers * WINDOW_PER_WORKER)
+        window = self.workers * WINDOW_PER_WORKER
+        shapes = _streamed(self.pool, _shape, ((block,) for block in blocks), window)
+        tasks = _keyed_tasks(blocks, shapes, keys)
+        yield from _streamed(self.pool, _build, tasks, window)
 
 
-def _streamed(pool, tasks: Iterable[tuple[int, Keys]], window: int) -> Iterator[gen.Rendered]:
-    """Results in task order, with at most ``window`` tasks submitted and not yet consumed."""
+def _keyed_tasks(blocks: range, shapes: Iterator[tuple], keys: Keys) -> Iterator[tuple]:
+    """(block, its keys, its packed shape): a worker drew the shape; the keys follow its counts."""
+    for block, packed in zip(blocks, shapes):
+        yield block, keys, packed
+        keys = advance(keys, packed[-1])
+
+
+def _streamed(pool, function, tasks: Iterable[tuple], window: int) -> Iterator:
+    """``function(*task)`` results in task order, at most ``window`` submitted and not consumed.
+
+    Shapes and renderings interleave through the same pool: a block's shape is drawn once,
+    by a worker, and travels with its rendering task (cheaper than drawing it twice).
+    """
     pending: deque = deque()
     it = iter(tasks)
     for task in islice(it, window):
-        pending.append(pool.apply_async(_build, (task,)))
+        pending.append(pool.apply_async(function, task))
     while pending:
         result = pending.popleft().get()
         for task in islice(it, 1):
-            pending.append(pool.apply_async(_build, (task,)))
+            pending.append(pool.apply_async(function, task))
         yield result
