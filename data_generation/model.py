@@ -186,8 +186,8 @@ class Clock:
             total += weight
             self.hour_cum.append(total)
         self.span = days * SECONDS_PER_DAY
-        self.time_text = [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60)
-                          for s in range(60)]
+        sixty = [f"{n:02d}" for n in range(60)]
+        self.time_text = [f"{h}:{m}:" + sec for h in sixty[:24] for m in sixty for sec in sixty]
 
     def text(self, offset: int) -> str:
         day, second = divmod(offset, SECONDS_PER_DAY)
