@@ -33,7 +33,9 @@ def main() -> int:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     elapsed = time.perf_counter() - started
-    result = {"seconds": elapsed, "exit": code,
+    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF,
+              resource.RUSAGE_CHILDREN) for f in ("ru_utime", "ru_stime")) if resource else None
+    result = {"seconds": elapsed, "cpu_seconds": cpu, "exit": code,
               "rss_kib": peak_kib(resource.RUSAGE_SELF) if resource else None,
               "children_rss_kib": peak_kib(resource.RUSAGE_CHILDREN) if resource else None}
     with open(out, "w", encoding="utf-8") as handle:

@@ -27,6 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.generation import bench_generation, markdown_lines  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import BENCH_OUT_DIR, BENCH_PUBLISHED_DIR, ROOT, SCHEMA_PATH  # noqa: E402
 
@@ -50,8 +51,10 @@ def measure(args: list[str], runs: int, cwd: Path = ROOT) -> dict[str, Any]:
         finally:
             os.unlink(out)
     seconds = [s["seconds"] for s in samples]
+    cpu = [s.get("cpu_seconds") or 0.0 for s in samples]
     rss = [max(s["rss_kib"] or 0, s["children_rss_kib"] or 0) for s in samples]
     return {"median_s": statistics.median(seconds), "min_s": min(seconds), "max_s": max(seconds),
+            "cpu_s": statistics.median(cpu),
             "peak_rss_mib": round(max(rss) / 1024, 1) if any(rss) else None, "runs": runs}
 
 
@@ -99,7 +102,8 @@ def data_rows(data_dir: Path) -> int:
     return sum(f["rows"] for f in manifest["files"])
 
 
-def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path) -> list[dict]:
+def bench_scale(scale: str, workers_list: list[int], runs: int,
+                work: Path) -> tuple[list[dict], dict[str, Any]]:
     rows_out: list[dict] = []
     data_dir, db = work / "data", work / "ecommerce.db"
 
@@ -110,10 +114,7 @@ def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path) -> l
         log.info(f"  {step:<28} workers={workers or '-':<2} {result['median_s']:8.2f} s "
                  f"{result['rows_per_s'] or 0:>10,} rows/s  {result['peak_rss_mib'] or '-'} MiB")
 
-    for workers in workers_list:
-        result = measure(["project/generate_data.py", "--generate", "--scale", scale, "--workers",
-                          str(workers), "--out", str(data_dir), "-q"], runs)
-        add("generate", result, data_rows(data_dir), workers)
+    generation = bench_generation(scale, workers_list, runs, work, measure, add)
     rows = data_rows(data_dir)
     add("ingest (all checks)", measure(["project/ingest.py", "--ingest", "--data-dir", str(data_dir),
                                         "--db", str(db), "-q"], runs), rows)
@@ -143,7 +144,7 @@ def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path) -> l
         ["project/run_all.py", "--core-only", "--scale", scale, "--workers", str(max(workers_list)), "--data-dir",
          str(work / "e2e" / "data"), "--db", str(work / "e2e" / "e.db"), "--out-dir",
          str(work / "e2e"), "-q"], runs), rows, max(workers_list))
-    return rows_out
+    return rows_out, generation
 
 
 def shell_import_script(data_dir: Path) -> str:
@@ -188,6 +189,8 @@ def markdown(results: dict) -> str:
                      f"{ratio['vs_bare_executemany']}x that of a bare executemany load "
                      "(speed ratios, above 1 is faster); the report takes "
                      f"{ratio['report_vs_ingest']}x the ingest's time.")
+    for ratio in results.get("generation_ratios", []):
+        lines += markdown_lines(ratio, str(_scale(ratio["scale"])))
     return "\n".join(lines) + "\n"
 
 
@@ -218,13 +221,14 @@ def main(argv: list[str] | None = None) -> int:
             "runs": args.runs,
             "machine": {"cpus": os.cpu_count(), "system": f"{platform.system()} {platform.machine()}",
                         "python": platform.python_version(), "sqlite": sqlite3.sqlite_version},
-            "rows": [], "ratios": []}
+            "rows": [], "ratios": [], "generation_ratios": []}
         for scale in scales:
             log.info(f"scale {scale}")
             with tempfile.TemporaryDirectory(prefix="ecomkit-bench-") as tmp:
-                rows = bench_scale(scale, workers, args.runs, Path(tmp))
+                rows, generation = bench_scale(scale, workers, args.runs, Path(tmp))
             results["rows"] += rows
             results["ratios"].append(ratios(scale, rows))
+            results["generation_ratios"].append(generation)
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         (out_dir / "results.md").write_text(markdown(results), encoding="utf-8")

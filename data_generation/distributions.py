@@ -86,6 +86,24 @@ def poisson(rng: Random, lam: float) -> int:
     return count
 
 
+def negative_binomial(rng: Random, shape: float, mean: float) -> int:
+    """Gamma(shape)-mixed Poisson count with the given mean, by inverse CDF: one draw.
+
+    The same distribution as ``poisson(rng, gamma(rng, shape, mean / shape))``, at the cost
+    of one ``random()`` and a short walk up the probabilities.
+    """
+    if mean <= 0.0:
+        return 0
+    q = mean / (shape + mean)
+    probability = (1.0 - q) ** shape
+    cumulative_p, u, count = probability, rng.random(), 0
+    while u > cumulative_p and probability > 0.0:  # the tail underflows to 0: the walk ends
+        count += 1
+        probability *= (count - 1 + shape) / count * q
+        cumulative_p += probability
+    return count
+
+
 def truncated_geometric(rng: Random, p: float, maximum: int) -> int:
     """1..maximum with P(k) proportional to (1-p)^(k-1): a basket-size decay."""
     k = 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -191,24 +192,44 @@ class Settings:
 
 
 class Clock:
-    """Turns second offsets into timestamp text, with the per-day and per-hour weights."""
+    """Second offsets as timestamp text, and times drawn from the month, weekday and hour weights."""
 
     def __init__(self, settings: Settings) -> None:
         days = (settings.end - settings.start).days + 1
         first = datetime(settings.start.year, settings.start.month, settings.start.day)
-        self.day_text = [(first + timedelta(days=d)).strftime("%Y-%m-%d") for d in range(days)]
-        self.day_weight = []
+        self.day_text = [(first + timedelta(days=d)).strftime("%Y-%m-%d ") for d in range(days)]
+        self.hour_weight: list[float] = []
         for d in range(days):
             day = settings.start + timedelta(days=d)
-            self.day_weight.append(MONTH_WEIGHTS[day.month - 1] * WEEKDAY_WEIGHTS[day.weekday()])
-        self.max_weight = max(self.day_weight) * max(HOUR_WEIGHTS)
+            weight = MONTH_WEIGHTS[day.month - 1] * WEEKDAY_WEIGHTS[day.weekday()]
+            self.hour_weight.extend(weight * h for h in HOUR_WEIGHTS)
+        self.hour_cum, total = [], 0.0
+        for weight in self.hour_weight:
+            total += weight
+            self.hour_cum.append(total)
         self.span = days * SECONDS_PER_DAY
+        sixty = [f"{n:02d}" for n in range(60)]
+        self.time_text = [f"{h}:{m}:" + sec for h in sixty[:24] for m in sixty for sec in sixty]
 
     def text(self, offset: int) -> str:
-        day, rest = divmod(offset, SECONDS_PER_DAY)
-        hour, rest = divmod(rest, 3600)
-        minute, second = divmod(rest, 60)
-        return f"{self.day_text[day]} {hour:02d}:{minute:02d}:{second:02d}"
+        day, second = divmod(offset, SECONDS_PER_DAY)
+        return self.day_text[day] + self.time_text[second]
 
-    def weight(self, offset: int) -> float:
-        return self.day_weight[offset // SECONDS_PER_DAY] * HOUR_WEIGHTS[offset % SECONDS_PER_DAY // 3600]
+    def seasonal(self, r: float, low: int) -> int:
+        """The time in [low, span) at quantile ``r`` of the hourly weights above ``low``.
+
+        Inverse CDF over the window's hours (weights constant within an hour): one draw
+        and a bisection instead of rejection sampling.
+        """
+        cum, weights = self.hour_cum, self.hour_weight
+        first = low // 3600
+        before = (cum[first - 1] if first else 0.0) + weights[first] * (low - first * 3600) / 3600
+        x = before + r * (cum[-1] - before)
+        hour = bisect_right(cum, x)
+        if hour < first:  # rounding at the edges
+            hour = first
+        elif hour >= len(cum):
+            hour = len(cum) - 1
+        base = cum[hour - 1] if hour else 0.0
+        when = hour * 3600 + int((x - base) / weights[hour] * 3600)
+        return low if when < low else (when if when < self.span else self.span - 1)

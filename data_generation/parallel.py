@@ -1,24 +1,27 @@
-"""Producing blocks of rows, in this process or in a pool of worker processes.
+"""Producing blocks of CSV text, in this process or in a pool of worker processes.
 
-The output cannot depend on the number of workers: block ``b`` is always built
-from ``Random(f"{seed}:block:{b}")`` alone, workers return whole blocks with
-block-local keys, and the parent consumes them strictly in block order, adding
-the running offsets that make the keys dense. Work is submitted in bounded
-windows, so at most a few blocks per worker are in memory at any time.
+The output cannot depend on the number of workers: a block's text depends only on the
+seed, the settings, the block number and the keys it starts at. Those keys are the
+running totals of the earlier blocks' row counts, which their shapes give cheaply
+(``BlockBuilder.counts``), so workers render whole blocks with their final keys and the
+parent only writes the text, in block order. At most a few blocks per worker are in
+flight at any time (a sliding window of tasks), so memory stays bounded at any scale.
 """
 from __future__ import annotations
 
-import csv
-import io
 import multiprocessing
 import os
-from typing import Iterable, Iterator, NamedTuple, Optional
+from collections import deque
+from itertools import islice
+from typing import Iterable, Iterator, Optional
 
 from data_generation import generator as gen
 from data_generation.catalogue import Catalogue, build_catalogue
 from data_generation.model import Clock, Settings
+from data_generation.shape import pack, unpack
 
 WINDOW_PER_WORKER = 4
+Keys = tuple[int, int, int, int]   # rows of orders, order items, payments, reviews before a block
 
 _builder: Optional[gen.BlockBuilder] = None  # one per worker process
 
@@ -29,64 +32,27 @@ def default_workers() -> int:
 
 def _init_worker(settings: Settings) -> None:
     global _builder
-    catalogue = build_catalogue(settings)
-    _builder = gen.BlockBuilder(settings, catalogue, Clock(settings))
+    _builder = gen.BlockBuilder(settings, build_catalogue(settings), Clock(settings))
 
 
-def render(block: gen.Block) -> "Rendered":
-    """A block as CSV text, every column but the dense keys (the parent adds those).
-
-    Lines of order lines, payments and labels start with the block-local order number
-    (1-based); the parent turns it into the global order_id.
-    """
-    def text(rows) -> str:
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(rows)
-        return buffer.getvalue()
-    return Rendered(
-        users=text(block.users), orders=text(block.orders),
-        items=text((row[0] + 1,) + row[1:] for row in block.items),
-        payments=text((row[0] + 1,) + row[1:] for row in block.payments),
-        reviews=text(block.reviews),
-        labels=text((i + 1, pattern) for i, pattern in block.labels),
-        counts=(len(block.users), len(block.orders), len(block.items), len(block.payments),
-                len(block.reviews), len(block.labels)))
-
-
-class Rendered(NamedTuple):
-    users: str
-    orders: str
-    items: str
-    payments: str
-    reviews: str
-    labels: str
-    counts: tuple[int, int, int, int, int, int]   # users, orders, items, payments, reviews, labels
-
-
-def _build(block: int) -> Rendered:
+def _build(block: int, keys: Keys, packed: tuple) -> gen.Rendered:
     assert _builder is not None
-    return render(_builder.build(block))
+    return _builder.build(block, keys, unpack(packed))
 
 
-def keyed_counts(rows: gen.Block) -> tuple[int, int, int, int, int]:
-    """Rows per keyed table in one block: (orders, order_items, payments, reviews, labels)."""
-    return len(rows.orders), len(rows.items), len(rows.payments), len(rows.reviews), len(rows.labels)
-
-
-def _count(block: int) -> tuple[int, int, int, int, int]:
+def _counts(blocks: range) -> list[tuple[int, ...]]:
     assert _builder is not None
-    return keyed_counts(_builder.build(block))
+    return [_builder.counts(block) for block in blocks]
 
 
-def _windows(blocks: Iterable[int], size: int) -> Iterator[list[int]]:
-    window: list[int] = []
-    for block in blocks:
-        window.append(block)
-        if len(window) == size:
-            yield window
-            window = []
-    if window:
-        yield window
+def _shape(block: int) -> tuple:
+    assert _builder is not None
+    return pack(_builder.shapes.build(block))
+
+
+def advance(keys: Keys, counts: tuple[int, ...]) -> Keys:
+    """The keys after a block with ``counts`` (users, orders, items, payments, reviews, labels)."""
+    return (keys[0] + counts[1], keys[1] + counts[2], keys[2] + counts[3], keys[3] + counts[4])
 
 
 class BlockSource:
@@ -109,24 +75,57 @@ class BlockSource:
             self.pool.terminate() if exc_info[0] else self.pool.close()
             self.pool.join()
 
-    def blocks(self, block_ids: Iterable[int]) -> Iterator[Rendered]:
-        """The blocks in order, built and rendered here or by the workers."""
+    def counts(self, blocks: range) -> Iterator[tuple[int, ...]]:
+        """Each block's row counts, from the shapes alone (no content is drawn)."""
         if self.pool is None:
-            for block in block_ids:
-                yield render(self.builder.build(block))
+            yield from (self.builder.counts(block) for block in blocks)
             return
-        for window in _windows(block_ids, self.workers * WINDOW_PER_WORKER):
-            yield from self.pool.map(_build, window, chunksize=1)
+        step = 16
+        chunks = [blocks[i:i + step] for i in range(0, len(blocks), step)]
+        for chunk in self.pool.imap(_counts, chunks):
+            yield from chunk
 
-    def counts(self, block_ids: Iterable[int]) -> tuple[int, int, int, int, int]:
-        """Summed row counts of blocks that are not written (the offsets of a later part)."""
-        totals = [0, 0, 0, 0, 0]
+    def keys_at(self, block: int) -> Keys:
+        """The keys block ``block`` starts at: the summed counts of the blocks before it."""
+        keys: Keys = (0, 0, 0, 0)
+        for counts in self.counts(range(block)):
+            keys = advance(keys, counts)
+        return keys
+
+    def blocks(self, blocks: range) -> Iterator[gen.Rendered]:
+        """The blocks in order with their global keys, built here or by the workers."""
+        keys = self.keys_at(blocks.start)
         if self.pool is None:
-            per_block: Iterable = (keyed_counts(self.builder.build(b)) for b in block_ids)
-        else:
-            per_block = (c for window in _windows(block_ids, self.workers * WINDOW_PER_WORKER * 4)
-                         for c in self.pool.map(_count, window, chunksize=4))
-        for counts in per_block:
-            for i, value in enumerate(counts):
-                totals[i] += value
-        return tuple(totals)  # type: ignore[return-value]
+            for block in blocks:
+                rendered = self.builder.build(block, keys)
+                keys = advance(keys, rendered.counts)
+                yield rendered
+            return
+        window = self.workers * WINDOW_PER_WORKER
+        shapes = _streamed(self.pool, _shape, ((block,) for block in blocks), window)
+        tasks = _keyed_tasks(blocks, shapes, keys)
+        yield from _streamed(self.pool, _build, tasks, window)
+
+
+def _keyed_tasks(blocks: range, shapes: Iterator[tuple], keys: Keys) -> Iterator[tuple]:
+    """(block, its keys, its packed shape): a worker drew the shape; the keys follow its counts."""
+    for block, packed in zip(blocks, shapes):
+        yield block, keys, packed
+        keys = advance(keys, packed[-1])
+
+
+def _streamed(pool, function, tasks: Iterable[tuple], window: int) -> Iterator:
+    """``function(*task)`` results in task order, at most ``window`` submitted and not consumed.
+
+    Shapes and renderings interleave through the same pool: a block's shape is drawn once,
+    by a worker, and travels with its rendering task (cheaper than drawing it twice).
+    """
+    pending: deque = deque()
+    it = iter(tasks)
+    for task in islice(it, window):
+        pending.append(pool.apply_async(function, task))
+    while pending:
+        result = pending.popleft().get()
+        for task in islice(it, 1):
+            pending.append(pool.apply_async(function, task))
+        yield result

@@ -17,8 +17,9 @@ from typing import Any, Iterator
 from data_generation import anomalies
 from data_generation import generator as gen
 from data_generation.catalogue import Catalogue, build_catalogue
-from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
-from data_generation.parallel import BlockSource, Rendered
+from data_generation.model import BLOCK_USERS, Settings, rate_overrides
+from data_generation.generator import Rendered
+from data_generation.parallel import BlockSource
 from utils.config import GENERATOR_VERSION, KIT_NAME, LABELS_NAME, MANIFEST_NAME
 from utils.errors import KitError, file_errors, os_reason
 from utils.fileio import (cents_to_str, read_input_text, replace_dir, sha256_file, staging_dir,
@@ -53,19 +54,19 @@ class Part:
 
 
 
-def iter_blocks(settings: Settings, catalogue: Catalogue) -> Iterator[gen.Block]:
-    """Every block in order, built in this process (as rows, for tests and tools)."""
-    builder = gen.BlockBuilder(settings, catalogue, Clock(settings))
-    for block in range(settings.n_blocks):
-        yield builder.build(block)
+def iter_blocks(settings: Settings, catalogue: Catalogue) -> Iterator[gen.Rendered]:
+    """Every block in order with its global keys, built in this process (for tests and tools)."""
+    with BlockSource(settings, catalogue, 1) as source:
+        yield from source.blocks(range(settings.n_blocks))
 
 
 def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part | None = None,
                progress: OnProgress | None = None) -> dict[str, int]:
     """Write every table's CSV (and the anomaly labels) into ``directory``; return row counts.
 
-    With ``part``, only that part's blocks are written (the catalogue goes with part 1) and
-    the keys continue from the rows of the earlier parts, which are counted, not written.
+    With ``part``, only that part's blocks are written (the catalogue goes with part 1); the
+    keys continue from the rows of the earlier parts, which their shapes count without
+    drawing any content.
     """
     catalogue = build_catalogue(settings)
     counts = dict.fromkeys(TABLES + (LABELS_NAME,), 0)
@@ -73,24 +74,23 @@ def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part
     (directory / LABELS_NAME).parent.mkdir()
     with ExitStack() as stack:
         source = stack.enter_context(BlockSource(settings, catalogue, workers))
-        offsets = dict(zip(KEYED, source.counts(range(block_ids.start)))) if part else \
-            dict.fromkeys(KEYED, 0)
-        handles, writers = {}, {}
+        handles = {}
         for name in TABLES + (LABELS_NAME,):
             handles[name] = stack.enter_context(open(directory / _file(name), "w", newline="",
-                                                     encoding="utf-8"))
-            writers[name] = csv.writer(handles[name], lineterminator="\n")
-            writers[name].writerow(anomalies.LABEL_HEADER if name == LABELS_NAME else HEADERS[name])
+                                                     encoding="utf-8", buffering=1 << 20))
+            header = anomalies.LABEL_HEADER if name == LABELS_NAME else HEADERS[name]
+            handles[name].write(",".join(header) + "\n")
         if part is None or part.index == 1:
-            writers["categories"].writerows(
-                (cid, name, "" if parent is None else parent) for cid, name, parent in catalogue.categories)
-            writers["products"].writerows(
+            writer = csv.writer(handles["categories"], lineterminator="\n")
+            writer.writerows((cid, name, "" if parent is None else parent)
+                             for cid, name, parent in catalogue.categories)
+            csv.writer(handles["products"], lineterminator="\n").writerows(
                 (p.product_id, p.name, p.category_id, cents_to_str(p.price_cents))
                 for p in catalogue.products)
             counts["categories"], counts["products"] = len(catalogue.categories), len(catalogue.products)
         written = 0
         for done, block in enumerate(source.blocks(block_ids), start=1):
-            written += _write_block(handles, block, offsets, counts)
+            written += _write_block(handles, block, counts)
             if progress:
                 progress(done, len(block_ids), written)
     return counts
@@ -100,44 +100,13 @@ def _file(name: str) -> str:
     return name if name == LABELS_NAME else f"{name}.csv"
 
 
-def _write_block(handles: dict, block: Rendered, offsets: dict[str, int],
-                 counts: dict[str, int]) -> int:
-    """Write one rendered block, prefixing each line with its global keys."""
-    order_base = offsets["orders"]
-    handles["users"].write(block.users)
-    handles["orders"].write(_keyed(block.orders, offsets["orders"]))
-    handles["order_items"].write(_keyed(block.items, offsets["order_items"], order_base))
-    handles["payments"].write(_keyed(block.payments, offsets["payments"], order_base))
-    handles["reviews"].write(_keyed(block.reviews, offsets["reviews"]))
-    handles[LABELS_NAME].write(_rebased(block.labels, order_base))
+def _write_block(handles: dict, block: Rendered, counts: dict[str, int]) -> int:
+    """Write one block's lines (they carry their global keys already)."""
+    for name, text in zip(("users",) + KEYED, block[:6]):
+        handles[name].write(text)
     for name, size in zip(("users",) + KEYED, block.counts):
         counts[name] += size
-        if name in offsets:
-            offsets[name] += size
     return sum(block.counts)
-
-
-def _keyed(text: str, key_base: int, order_base: int | None = None) -> str:
-    """Prefix line n with key_base + n; optionally rebase a leading local order number."""
-    if not text:
-        return text
-    lines = text.split("\n")[:-1]
-    if order_base is None:
-        return "".join([f"{key_base + n},{line}\n" for n, line in enumerate(lines, start=1)])
-    out = []
-    for n, line in enumerate(lines, start=1):
-        local, rest = line.split(",", 1)
-        out.append(f"{key_base + n},{order_base + int(local)},{rest}\n")
-    return "".join(out)
-
-
-def _rebased(text: str, order_base: int) -> str:
-    """Lines 'local_order,rest' with the local order number made global."""
-    out = []
-    for line in text.split("\n")[:-1]:
-        local, rest = line.split(",", 1)
-        out.append(f"{order_base + int(local)},{rest}\n")
-    return "".join(out)
 
 
 def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],

@@ -590,7 +590,7 @@ class HealthTest(unittest.TestCase):
                          ("ok", True, []))
         self.assertEqual(health["database"], str(self.db_path))  # outside the served root: absolute
         self.assertEqual((health["dataset"]["seed"], health["dataset"]["scale"]), (7, Decimal("0.05")))
-        self.assertEqual(health["dataset"]["generator_version"], "1.0.0")
+        self.assertEqual(health["dataset"]["generator_version"], "2.0.0")
         conn = connect_readonly(self.db_path)
         self.addCleanup(conn.close)
         self.assertEqual(health["row_counts"], {t.name: conn.execute(f"SELECT count(*) FROM {t.name}")

@@ -26,6 +26,14 @@ class Benchmark(unittest.TestCase):
         ingest = next(r for r in results["rows"] if r["step"].startswith("ingest"))
         self.assertEqual(query["rows"], ingest["rows"])  # the rows the query reads, not 0
         self.assertGreater(query["rows_per_s"], 0)
+        steps = {r["step"]: r for r in results["rows"]}  # generation against the speed of light
+        self.assertEqual(steps["minimal stdlib writer (same rows)"]["rows"], ingest["rows"])
+        self.assertLess(steps["generate --parts 4 --part 4"]["rows"], ingest["rows"])
+        generation = results["generation_ratios"][0]
+        self.assertGreater(generation["vs_minimal_writer"]["1"], 0)
+        self.assertGreater(generation["last_part_cpu_vs_whole"], 0)
+        self.assertIn("the rows/s of a minimal standard-library csv writer",
+                      (repo / "bench/out/results.md").read_text(encoding="utf-8"))
         self.assertNotIn("| CLV query | 0.05 |  | 0 |",
                          (repo / "bench/out/results.md").read_text(encoding="utf-8"))
 

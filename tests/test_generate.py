@@ -16,7 +16,7 @@ import helpers
 import oracle
 from data_generation import generator as gen
 from data_generation.catalogue import build_catalogue, build_categories
-from data_generation import writer
+from data_generation import parallel, writer
 from data_generation.model import BLOCK_USERS, Clock, Rates, Settings, load_config
 from db.ingest.loader import ingest
 from utils.config import LABELS_NAME, SCHEMA_PATH
@@ -35,9 +35,9 @@ def digests(data_dir: Path) -> dict[str, str]:
 class Determinism(unittest.TestCase):
     def test_same_seed_same_bytes_different_seed_different_bytes(self) -> None:
         tmp = helpers.temp_dir(self)
-        a = helpers.small_dataset(tmp / "a", seed=5, scale=0.1)
-        b = helpers.small_dataset(tmp / "b", seed=5, scale=0.1)
-        c = helpers.small_dataset(tmp / "c", seed=6, scale=0.1)
+        a = helpers.small_dataset(tmp / "a", seed=5, scale=0.25)
+        b = helpers.small_dataset(tmp / "b", seed=5, scale=0.25)
+        c = helpers.small_dataset(tmp / "c", seed=6, scale=0.25)
         self.assertEqual(digests(a), digests(b))
         differing = [n for n in FILES if digests(a)[n] != digests(c)[n]]
         self.assertEqual(set(differing), set(FILES) - {"categories.csv"})  # categories are fixed
@@ -57,9 +57,28 @@ class Determinism(unittest.TestCase):
         settings = Settings(seed=3, scale=0.6)  # three blocks
         catalogue = build_catalogue(settings)
         blocks = list(writer.iter_blocks(settings, catalogue))
-        alone = gen.BlockBuilder(settings, catalogue, Clock(settings)).build(2)
+        builder = gen.BlockBuilder(settings, catalogue, Clock(settings))
+        keys = parallel.advance(parallel.advance((0, 0, 0, 0), builder.counts(0)), builder.counts(1))
+        alone = gen.BlockBuilder(settings, catalogue, Clock(settings)).build(2, keys)
         self.assertEqual(alone, blocks[2])
-        self.assertEqual([len(b.users) for b in blocks], [BLOCK_USERS, BLOCK_USERS, 200])
+        self.assertEqual([b.counts[0] for b in blocks], [BLOCK_USERS, BLOCK_USERS, 200])
+
+    def test_counts_come_from_the_shape_stream_alone(self) -> None:
+        """Counting a block draws no content: the content stream is never seeded."""
+        settings = Settings(seed=3, scale=0.6)
+        builder = gen.BlockBuilder(settings, build_catalogue(settings), Clock(settings))
+        built = builder.build(1)
+        seeds = []
+        real = gen.Random
+
+        def spy(seed):
+            seeds.append(seed)
+            return real(seed)
+        with mock.patch.object(gen, "Random", spy):
+            counts = builder.counts(1)
+        self.assertEqual(seeds, [])
+        self.assertEqual(counts, built.counts)
+        self.assertEqual(counts, tuple(text.count("\n") for text in built[:6]))
 
     def test_identical_output_on_other_python_versions(self) -> None:
         """Python 3.9 and 3.13, where installed (pyenv), write the same bytes as this one."""

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import unittest
+from unittest import mock
 
 import helpers
 from data_generation.model import Settings
@@ -42,6 +46,40 @@ class ParallelIdentity(unittest.TestCase):
         self.assertEqual(manifest["part"]["count"], 4)
         self.assertEqual(sum(json.loads((p / "manifest.json").read_text())["files"][1]["rows"]
                              for p in parts), settings.n_users)
+
+    def test_four_parts_as_four_concurrent_processes(self) -> None:
+        """The README's recipe: K independent processes, each its own part, no coordination."""
+        tmp = helpers.temp_dir(self)
+        generate(Settings(seed=8, scale=1.3), tmp / "whole")
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        procs = [subprocess.Popen([sys.executable, "project/generate_data.py", "--generate", "--seed",
+                                   "8", "--scale", "1.3", "--parts", "4", "--part", str(i),
+                                   "--workers", "1", "--out", str(tmp / f"part{i}"), "-q"],
+                                  cwd=helpers.ROOT, env=env, stderr=subprocess.PIPE, text=True)
+                 for i in range(1, 5)]
+        for proc in procs:
+            self.assertEqual(proc.wait(timeout=300), 0, proc.stderr.read())
+            proc.stderr.close()
+        for name in FILES:
+            with self.subTest(file=name):
+                pieces = [(tmp / f"part{i}" / name).read_bytes() for i in range(1, 5)]
+                joined = pieces[0] + b"".join(piece.split(b"\n", 1)[1] for piece in pieces[1:])
+                self.assertEqual(joined, (tmp / "whole" / name).read_bytes())
+
+    def test_a_part_counts_earlier_blocks_from_their_shapes_only(self) -> None:
+        """Part 4 of 4 draws no content of the blocks before it: only their shape streams."""
+        from data_generation import generator
+        settings = Settings(seed=8, scale=1.3)
+        seeds: list[str] = []
+        real = generator.Random
+
+        def spy(seed):
+            seeds.append(seed)
+            return real(seed)
+        with mock.patch.object(generator, "Random", spy):
+            generate(settings, helpers.temp_dir(self) / "p4", part=Part(4, 4))
+        blocks = Part(4, 4).blocks(settings.n_blocks)
+        self.assertEqual(seeds, [f"8:content:{b}" for b in blocks])
 
     def test_part_keys_continue_densely(self) -> None:
         tmp = helpers.temp_dir(self)
