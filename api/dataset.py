@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from api.console import Limits
 from api.http_errors import unavailable
 from db.meta import read_meta
 from db.schema import Schema, quote
@@ -44,6 +45,7 @@ class Snapshot:
     files: dict[str, dict[str, Any]]     # CSV file name -> sha256 and rows recorded at ingest
     settings: dict[str, str]             # the 'run' rows: seed, scale, generator, ...
     _counts: dict[str, int] | None = field(default=None, repr=False)
+    console: Any = field(default=None, repr=False)   # api.console.Console, opened on first use
 
     def row_counts(self, schema: Schema) -> dict[str, int]:
         if self._counts is None:
@@ -53,13 +55,17 @@ class Snapshot:
 
     def close(self) -> None:
         self.conn.close()
+        if self.console is not None:
+            self.console.close()
 
 
 class Database:
     """Where the database and the CSVs it was loaded from live; opens snapshots of it."""
 
-    def __init__(self, path: Path, data_dir: Path, root: Path, schema: Schema) -> None:
+    def __init__(self, path: Path, data_dir: Path, root: Path, schema: Schema,
+                 sql_limits: Limits | None = None) -> None:
         self.path, self.data_dir, self.root, self.schema = Path(path), Path(data_dir), root, schema
+        self.sql_limits = sql_limits or Limits()   # the bounds of /api/sql
         self._hashes: dict[Path, tuple[tuple[int, ...], str]] = {}
         self._lock = threading.Lock()
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+from api.console import Console, sql_params
 from api.dataset import REBUILD, Database, Snapshot
-from api.http_errors import not_found
+from api.http_errors import not_found, unavailable
 from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
 from db.meta import DATASET_KEYS, as_number
 from queries.runner import Query, load_query, run
@@ -115,3 +116,16 @@ STATUS_COUNTS: Query = load_query("order_status_counts")
 def order_summary(call: Call) -> dict[str, Any]:
     """The headline figures (queries/kpis.sql) and the orders in each state."""
     return {**run(call.conn, KPIS).rows[0], "by_status": run(call.conn, STATUS_COUNTS).rows}
+
+
+def sql_console(call: Call) -> dict[str, Any]:
+    """One read-only SELECT with the request's other parameters bound by name (api.console)."""
+    snapshot = call.snapshot
+    assert snapshot is not None
+    if snapshot.console is None:
+        try:
+            snapshot.console = Console(call.database.path)
+        except sqlite3.Error as exc:
+            raise unavailable("database_unavailable", f"cannot open the database: {exc}") from None
+    return snapshot.console.run(call.params["sql"], sql_params(call.query),
+                                call.database.sql_limits)
