@@ -63,7 +63,7 @@ class Console:
                 else sqlite3.SQLITE_OK
         return sqlite3.SQLITE_DENY
 
-    def run(self, sql: str, params: Mapping[str, str], limits: Limits) -> dict[str, Any]:
+    def run(self, sql: str, params: Mapping[str, str | None], limits: Limits) -> dict[str, Any]:
         """``{"columns", "rows", "truncated", "elapsed_ms"}``; any SQLite error is a 400."""
         if not (sql or "").strip():
             raise bad_parameter("parameter sql is required: one SELECT statement")
@@ -110,13 +110,17 @@ def _value(value: Any) -> Any:
     return value
 
 
-def sql_params(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """The named SQL parameters of a request: every query-string pair but sql and format."""
-    params: dict[str, str] = {}
+def sql_params(pairs: tuple[tuple[str, str], ...]) -> dict[str, str | None]:
+    """The named SQL parameters of a request: every query-string pair but sql and format.
+
+    An empty value binds NULL, as an empty field means "not given" everywhere in the API
+    (the library's queries read a NULL date as an open end).
+    """
+    params: dict[str, str | None] = {}
     for name, value in pairs:
         if name in RESERVED:
             continue
         if name in params:
             raise bad_parameter(f"parameter {name[:40]} is given more than once")
-        params[name] = value
+        params[name] = value or None
     return params

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from api import handlers, openapi
+from api import handlers, library, openapi
 from api.spec import HTML, JSON, Route
 from api.tables import RESOURCES, SCHEMA, Resource, component_name, row_schema
 from queries.params import Param
@@ -188,6 +188,9 @@ def _build() -> dict[str, Route]:
         *_table_routes(),
         *_analytics_routes(),
         _sql_route(),
+        Route("/api/sql/library", "sql_library", lambda call: library.library(),
+              "The tables and columns, and every named query as an example for /api/sql", "sql",
+              response=library.LIBRARY_SCHEMA, database=False, etag="body"),
         Route("/api/openapi.json", "openapi", lambda call: openapi.document(call.routes.values()),
               "This API as an OpenAPI 3.1 document", "service",
               response={"type": "object", "description": "OpenAPI 3.1"}, database=False,

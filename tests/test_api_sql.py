@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 import api_helpers
 import helpers
 from api.console import Limits
+from api.tables import SCHEMA
+from queries.runner import list_queries, load_query, run
 from utils.fileio import sha256_file
 
 SLOW = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
@@ -130,6 +132,28 @@ class ReadTest(SqlCase):
             table = list(csv.reader(io.StringIO(reply.body.decode())))
             self.assertEqual(table[0], ["category_id", "name"])
             self.assertEqual(table[1:], [[str(a), b] for a, b in self.expected(sql)])
+
+
+class LibraryTest(SqlCase):
+    def test_every_library_query_runs_in_the_console_as_the_runner_runs_it(self) -> None:
+        library = api_helpers.request(self.port, "/api/sql/library").json()
+        self.assertEqual([t["name"] for t in library["tables"]], list(SCHEMA.tables))
+        orders = next(t for t in library["tables"] if t["name"] == "orders")
+        self.assertEqual([c["name"] for c in orders["columns"]],
+                         list(SCHEMA.tables["orders"].column_names))
+        self.assertEqual(sorted(q["name"] for q in library["queries"]),
+                         sorted(q.name for q in list_queries()))
+        with sqlite3.connect(f"{self.db_path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+            for example in library["queries"]:
+                with self.subTest(example["name"]):
+                    query = load_query(example["name"])
+                    params = {**example["params"], "sql": example["sql"], "format": "csv"}
+                    reply = api_helpers.request(self.port, "/api/sql?" + urlencode(params))
+                    self.assertEqual(reply.status, 200, reply.body[:300])
+                    table = list(csv.reader(io.StringIO(reply.body.decode())))
+                    self.assertEqual(table[0], query.column_names)
+                    expected = run(conn, query).rows
+                    self.assertEqual(len(table) - 1, min(len(expected), 7))
 
 
 class CsvFormsTest(SqlCase):
