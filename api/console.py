@@ -12,6 +12,7 @@ progress handler stops a query at the time limit; rows beyond the cap are not fe
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from api.http_errors import bad_parameter
 DEFAULT_TIME_LIMIT = 1.0     # seconds a query may run (serve_frontend.py --sql-time-limit)
 DEFAULT_MAX_ROWS = 1000      # rows returned at most; more sets "truncated" (--sql-max-rows)
 PROGRESS_STEPS = 1000        # SQLite virtual-machine steps between two looks at the clock
-RESERVED = ("sql", "format")  # query-string names that are not SQL parameters
+RESERVED = ("sql", "format")
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,18})")   # no leading zeros: "0042" stays text  # query-string names that are not SQL parameters
 
 _FUNCTIONS_REFUSED = frozenset(("load_extension",))
 
@@ -63,7 +65,7 @@ class Console:
                 else sqlite3.SQLITE_OK
         return sqlite3.SQLITE_DENY
 
-    def run(self, sql: str, params: Mapping[str, str | None], limits: Limits) -> dict[str, Any]:
+    def run(self, sql: str, params: Mapping[str, int | str | None], limits: Limits) -> dict[str, Any]:
         """``{"columns", "rows", "truncated", "elapsed_ms"}``; any SQLite error is a 400."""
         if not (sql or "").strip():
             raise bad_parameter("parameter sql is required: one SELECT statement")
@@ -110,17 +112,28 @@ def _value(value: Any) -> Any:
     return value
 
 
-def sql_params(pairs: tuple[tuple[str, str], ...]) -> dict[str, str | None]:
+def sql_params(pairs: tuple[tuple[str, str], ...]) -> dict[str, int | str | None]:
     """The named SQL parameters of a request: every query-string pair but sql and format.
 
     An empty value binds NULL, as an empty field means "not given" everywhere in the API
-    (the library's queries read a NULL date as an open end).
+    (the library's queries read a NULL date as an open end). A value written as an integer
+    binds as one: SQLite compares an expression without column affinity (``rank <= :limit``)
+    to text as text, so ``'10'`` would let every rank through; a column with text affinity
+    still compares the integer as text.
     """
-    params: dict[str, str | None] = {}
+    params: dict[str, int | str | None] = {}
     for name, value in pairs:
         if name in RESERVED:
             continue
         if name in params:
             raise bad_parameter(f"parameter {name[:40]} is given more than once")
-        params[name] = value or None
+        params[name] = _bound(value)
     return params
+
+
+def _bound(text: str) -> int | str | None:
+    if not text:
+        return None
+    if _INTEGER.fullmatch(text) and -2**63 <= int(text) < 2**63:
+        return int(text)
+    return text

@@ -92,6 +92,13 @@ class ReadTest(SqlCase):
         self.assertEqual(body["rows"], self.expected(
             "SELECT user_id FROM users WHERE country = ? ORDER BY user_id LIMIT 5", (country,)))
 
+    def test_integers_bind_as_numbers_other_text_as_text(self) -> None:
+        body = self.sql("SELECT typeof(:a), typeof(:b), typeof(:c), typeof(:d), :b = 7",
+                        a="10", b="7", c="0042", d="1.5").json()
+        self.assertEqual(body["rows"], [["integer", "integer", "text", "text", 1]])
+        body = self.sql("SELECT typeof(:e)", e="").json()
+        self.assertEqual(body["rows"], [["null"]])
+
     def test_a_missing_parameter_is_sqlites_message(self) -> None:
         reply = self.sql("SELECT :nowhere")
         self.assertEqual(reply.status, 400)
@@ -134,6 +141,17 @@ class ReadTest(SqlCase):
             self.assertEqual(table[1:], [[str(a), b] for a, b in self.expected(sql)])
 
 
+def _csv(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _cell(text: str) -> object:
+    try:
+        return round(float(text), 6)
+    except ValueError:
+        return text
+
+
 class LibraryTest(SqlCase):
     def test_every_library_query_runs_in_the_console_as_the_runner_runs_it(self) -> None:
         library = api_helpers.request(self.port, "/api/sql/library").json()
@@ -154,6 +172,13 @@ class LibraryTest(SqlCase):
                     self.assertEqual(table[0], query.column_names)
                     expected = run(conn, query).rows
                     self.assertEqual(len(table) - 1, min(len(expected), 7))
+                    self.assertEqual([[_cell(v) for v in row] for row in table[1:]],
+                                     [[_cell(_csv(row[c])) for c in query.column_names]
+                                      for row in expected[:7]])   # raw REALs: 19676.1 = 19676.10
+                    params["sql"] = f"SELECT count(*) FROM (\n{example['sql']}\n)"
+                    params["format"] = "json"
+                    reply = api_helpers.request(self.port, "/api/sql?" + urlencode(params))
+                    self.assertEqual(reply.json()["rows"], [[len(expected)]], reply.body[:300])
 
 
 class CsvFormsTest(SqlCase):
