@@ -253,7 +253,10 @@ def to_csv(value: Any, columns: tuple[str, ...] | None) -> bytes:
 
 
 def _encode(value: Any) -> bytes:
-    """Text as it is (the docs page); anything else as JSON with exact Decimals."""
+    """Bytes as they are (a handler's own cached body), text as it is (the docs page),
+    anything else as JSON with exact Decimals."""
+    if isinstance(value, bytes):
+        return value
     return (value if isinstance(value, str) else to_json(value)).encode("utf-8")
 
 

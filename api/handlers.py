@@ -16,6 +16,7 @@ from api.http_errors import not_found, unavailable
 from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
 from db.meta import DATASET_KEYS, as_number
 from queries.runner import Query, load_query, run
+from utils.fileio import to_json
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,33 @@ class Call:
 Handler = Callable[[Call], Any]
 
 
-def health(call: Call) -> dict[str, Any]:
-    """Database identity and row counts, and whether data/ still holds the CSVs it was loaded from."""
+def health(call: Call) -> bytes:
+    """Database identity and row counts, and whether data/ still holds the CSVs it was loaded from.
+
+    The CSVs are compared on every request (by stat, hashing a file again when it may have
+    changed); the body is built and encoded once per dataset and comparison result.
+    """
     snapshot, database = call.snapshot, call.database
     assert snapshot is not None
     differ = database.csv_differences(snapshot.files)
+    key = (snapshot.fingerprint, repr(differ))
+    body = database.health_bodies.get(key)
+    if body is None:
+        body = to_json(_health(database, snapshot, differ)).encode("utf-8")
+        if len(database.health_bodies) >= 16:
+            database.health_bodies.clear()
+        database.health_bodies[key] = body
+    return body
+
+
+def _health(database: Database, snapshot: Snapshot,
+            differ: list[dict[str, Any]] | None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "status": "degraded" if differ else "ok",
         "database": database.shown(database.path),
         "data_dir": database.shown(database.data_dir),
         "dataset": {key: as_number(snapshot.settings.get(key)) for key in DATASET_KEYS},
-        "row_counts": snapshot.row_counts(SCHEMA),
+        "row_counts": database.row_counts(snapshot),
         "files": [{"file": name, "rows": meta["rows"], "sha256": meta["sha256"]}
                   for name, meta in snapshot.files.items()],
         "csv_matches_meta": None if differ is None else not differ,
