@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from queries.params import MAX_QUERY_FIELDS, ParamError, parse_query
 from api.tables import SCHEMA
 from utils.fileio import to_json
 
+log = logging.getLogger(__name__)
 CSV = "text/csv; charset=utf-8"
 GZIP_TAG = "-gzip"   # the server marks a gzipped body's ETag so; either form matches the data
 
@@ -163,6 +165,24 @@ class Api:
         if following:  # a page's next page, also for CSV, whose body has no "next"
             headers["Link"] = f'<{following[0]}>; rel="next"'
         return Response(HTTPStatus.OK, body, CSV if as_csv else route.media_type, headers)
+
+    def warm(self) -> None:
+        """Compute what the first requests would: the health comparison (hashing the CSVs)
+        and every cached aggregate, at its defaults and at its documented example.
+
+        Run in the background when the server starts; a client that arrives meanwhile
+        waits for the same single computation (``BodyCache``), not a second one.
+        """
+        session = Session()
+        try:
+            for route in self.routes.values():
+                if route.name == "health" or (route.cached and "{" not in route.path):
+                    for query in dict.fromkeys(("", route.example)):
+                        self.respond(route.path, query, None, session)
+        except Exception as exc:  # no database yet, a replaced one, data being generated: the
+            log.info("not warmed: %s", exc)  # first request computes it and reports any error
+        finally:
+            session.close()
 
     def _route(self, path: str) -> tuple[Route, dict[str, str], bool]:
         """The route of a path, its path parameters, and whether PATH.csv asked for CSV."""

@@ -11,6 +11,7 @@ import signal
 import socket
 import socketserver
 import sys
+import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
@@ -128,14 +129,16 @@ def outward_address(family: int) -> str | None:
 
 def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path | None = None,
                 quiet: bool = False, request_timeout: float = 10.0, db_path: Path | None = None,
-                data_dir: Path | None = None, sql_limits: Limits | None = None) -> DashboardServer:
+                data_dir: Path | None = None, sql_limits: Limits | None = None,
+                warm: bool = True) -> DashboardServer:
     """A bound, listening server for ``root`` (default: this repository), not yet serving;
     port 0 picks a free port.
 
     The API reads ``db_path`` (default: db/ecommerce.db under ``root``) and compares it with
     the CSVs in ``data_dir`` (default: data/ under ``root``). Neither has to exist yet: until
     the database does, the API answers 503 and the dashboard says so. ``sql_limits``
-    bounds /api/sql (default: 1 s and 1,000 rows).
+    bounds /api/sql (default: 1 s and 1,000 rows). ``warm`` computes the cached aggregates
+    and the CSV hashes in a background thread, so the first client does not wait for them.
     """
     root = Path(root or ROOT).resolve()
     index = root / FRONTEND_DIR.relative_to(ROOT) / "index.html"
@@ -145,11 +148,14 @@ def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path | None = N
               Path(data_dir) if data_dir else root / DATA_DIR.relative_to(ROOT), root, ROUTES,
               sql_limits)
     try:
-        return DashboardServer((host, port), root, quiet, request_timeout, api)
+        server = DashboardServer((host, port), root, quiet, request_timeout, api)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         hint = " (another server is running there? try --port 0)" if port else ""
         raise KitError(f"cannot listen on {host}:{port}: {reason}{hint}") from None
+    if warm:  # the aggregates and the CSV hashes, before the first client asks (api.Api.warm)
+        threading.Thread(target=api.warm, name="warm", daemon=True).start()
+    return server
 
 
 def banner(server: DashboardServer, host: str) -> list[str]:
