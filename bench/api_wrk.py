@@ -96,6 +96,20 @@ def run(db: Path, data_dir: Path, seconds: int) -> list[dict[str, Any]]:
     return rows
 
 
+def markdown_lines(scale: Any, rows: list[dict[str, Any]]) -> list[str]:
+    """The per-endpoint table of one scale, kit against the bare baseline, as Markdown."""
+    if not rows:
+        return []
+    lines = ["", f"| endpoint, scale {scale} ({rows[0]['kit']['tool']}) | first request ms | "
+             "kit req/s | kit p99 ms | bare http.server req/s | ratio |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        bare = r["bare"] or {}
+        lines.append(f"| `{r['endpoint']}` | {r['cold_ms']} | {r['kit']['rps']:,} | "
+                     f"{r['kit']['p99_ms']} | {format(bare['rps'], ',') if bare else ''} | "
+                     f"{r['ratio'] if r['ratio'] is not None else ''} |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
