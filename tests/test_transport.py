@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -80,6 +81,23 @@ class TransportTest(unittest.TestCase):
         self.assertEqual(again.status, 304)
         stale = self.get("/frontend/app.js", If_None_Match='"0123"')
         self.assertEqual((stale.status, stale.body), (200, first.body))
+
+    def test_the_server_warms_the_aggregates_before_any_request(self) -> None:
+        server = api_helpers.start(api_helpers.site(self.work / "warm"), db_path=self.db_path,
+                                   data_dir=self.data_dir)
+        self.addCleanup(server.stop)
+        cache = server.api.cache
+        deadline = time.monotonic() + 30
+        cached = [r for r in server.api.routes.values() if r.cached and "{" not in r.path]
+        while len(cache._bodies) < len(cached) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertGreaterEqual(len(cache._bodies), len(cached))
+        self.assertTrue(server.api.database.health_bodies, "health was not computed")
+        before = len(cache._bodies)
+        port = server.server_address[1]
+        reply = api_helpers.request(port, "/api/analytics/top-products")
+        self.assertEqual(reply.status, 200)
+        self.assertEqual(len(cache._bodies), before, "the first request was not served warm")
 
     def test_a_total_is_counted_once_per_dataset_and_filter(self) -> None:
         counts = self.server.api.database.counts
