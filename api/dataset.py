@@ -96,7 +96,8 @@ class Database:
         self.counts = CountCache()
         self.health_bodies: dict[tuple[str, str], bytes] = {}   # api.handlers.health's cache
         self._row_counts: dict[str, dict[str, int]] = {}
-        self._hashes: dict[Path, tuple[tuple[int, ...], str]] = {}
+        self._hashes: dict[str, tuple[tuple[int, ...], str]] = {}   # by str(path)
+        self._paths: dict[str, str] = {}                              # CSV name -> str(path)
         self._lock = threading.Lock()
 
     def row_counts(self, snapshot: Snapshot) -> dict[str, int]:
@@ -192,14 +193,17 @@ class Database:
     def _known_digests(self, files: dict[str, dict[str, Any]]) -> dict[str, str] | None:
         """Every file's cached digest if none has changed since it was hashed; else None."""
         known = {}
+        with self._lock:
+            hashes = dict(self._hashes)
         for name in files:
-            path = self.data_dir / name
+            path = self._paths.get(name)
+            if path is None:   # str(Path) once per name: pathlib costs more than the stat
+                path = self._paths.setdefault(name, str(self.data_dir / name))
             try:
                 stat = os.stat(path)
             except OSError:
                 return None
-            with self._lock:
-                cached = self._hashes.get(path)
+            cached = hashes.get(path)
             if cached is None or cached[0] != _identity(stat):
                 return None
             known[name] = cached[1]
@@ -219,7 +223,7 @@ class Database:
             return None
         identity = _identity(stat)
         with self._lock:
-            cached = self._hashes.get(path)
+            cached = self._hashes.get(str(path))
         if cached is not None and cached[0] == identity:
             return cached[1]
         try:
@@ -228,7 +232,7 @@ class Database:
             return None
         if time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
             with self._lock:
-                self._hashes[path] = (identity, digest)
+                self._hashes[str(path)] = (identity, digest)
         return digest
 
 
