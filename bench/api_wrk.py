@@ -46,6 +46,12 @@ def _start(command: list[str], first_line: str = "") -> tuple[subprocess.Popen, 
     return proc, url.group(0)
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    proc.wait(10)
+    proc.stdout.close()
+
+
 def _get(url: str) -> tuple[float, bytes]:
     started = time.perf_counter()
     with urllib.request.urlopen(url, timeout=60) as response:
@@ -99,11 +105,9 @@ def run(db: Path, data_dir: Path, seconds: int) -> list[dict[str, Any]]:
                                  "bare": theirs, "ratio": round(ours["rps"] / theirs["rps"], 2)
                                  if theirs else None})
             finally:
-                bare.terminate()
-                bare.wait(10)
+                _stop(bare)
     finally:
-        kit.terminate()
-        kit.wait(10)
+        _stop(kit)
     return rows
 
 
