@@ -25,7 +25,7 @@ from db.meta import read_meta
 from db.schema import Schema, quote
 from db.connect import connect_readonly
 from utils.cli import relative
-from utils.errors import KitError, LockedError
+from utils.errors import KitError, LockedError, os_reason
 from utils.fileio import open_input, sha256_file
 from utils.locking import reading_data
 
@@ -33,6 +33,7 @@ API_VERSION = "1.0.0"   # part of every ETag: a change in the response shapes in
 REBUILD = "python project/run_all.py"
 SQLITE_HEADER = b"SQLite format 3\x00"
 CTIME_SLACK_NS = 2_000_000_000  # coarser than any file system's timestamp granularity
+CTIME_IS_CHANGE_TIME = os.name != "nt"  # Windows' st_ctime is the creation time: never cache
 DATA_WAIT = 5.0                 # how long /api/health waits for a generator replacing the CSVs
 
 
@@ -110,7 +111,7 @@ class Database:
                 self._row_counts = {snapshot.fingerprint: counts}
         return counts
 
-    def shown(self, path: Path) -> str:
+    def repo_relative(self, path: Path) -> str:
         """A path as the API reports it: relative to the repository root when inside it."""
         return relative(path, self.root)
 
@@ -126,17 +127,17 @@ class Database:
         if previous is not None:
             previous.close()
         if identity is None:
-            raise unavailable("no_database", f"there is no database at {self.shown(self.path)} "
+            raise unavailable("no_database", f"there is no database at {self.repo_relative(self.path)} "
                                              f"yet; create it with {REBUILD}")
         return self._open(identity)
 
     def _open(self, identity: tuple[int, int, int]) -> Snapshot:
-        shown = self.shown(self.path)
+        shown = self.repo_relative(self.path)
         try:
             with open_input(self.path, "rb") as handle:  # a FIFO must not hang the request
                 header = handle.read(len(SQLITE_HEADER))
         except OSError as exc:
-            raise unavailable("database_unavailable", f"cannot read {shown}: {exc.strerror}; "
+            raise unavailable("database_unavailable", f"cannot read {shown}: {os_reason(exc)}; "
                                                       f"rebuild it with {REBUILD}") from None
         if header != SQLITE_HEADER:  # checked first: a failed open would leave a connection behind
             raise unavailable("database_unavailable", f"{shown} is not an SQLite database; "
@@ -168,7 +169,7 @@ class Database:
             if columns != table.column_names:
                 raise unavailable("database_mismatch",
                                   f"table {table.name} of {shown} does not match "
-                                  f"{self.shown(self.schema.path)}; rebuild it with {REBUILD}")
+                                  f"{self.repo_relative(self.schema.path)}; rebuild it with {REBUILD}")
 
     def csv_differences(self, files: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
         """The CSVs in the data directory that differ from submission_meta; None without one.
@@ -230,7 +231,8 @@ class Database:
             digest = sha256_file(path)
         except OSError:
             return None
-        if time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
+        if CTIME_IS_CHANGE_TIME and \
+                time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
             with self._lock:
                 self._hashes[str(path)] = (identity, digest)
         return digest

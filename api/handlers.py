@@ -15,7 +15,7 @@ from api.dataset import REBUILD, Database, Snapshot
 from api.http_errors import not_found, unavailable
 from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
 from db.meta import DATASET_KEYS, as_number
-from queries.runner import Query, load_query, run
+from queries.runner import Query, load_query, run_query
 from utils.fileio import to_json
 
 
@@ -62,8 +62,8 @@ def _health(database: Database, snapshot: Snapshot,
             differ: list[dict[str, Any]] | None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "status": "degraded" if differ else "ok",
-        "database": database.shown(database.path),
-        "data_dir": database.shown(database.data_dir),
+        "database": database.repo_relative(database.path),
+        "data_dir": database.repo_relative(database.data_dir),
         "dataset": {key: as_number(snapshot.settings.get(key)) for key in DATASET_KEYS},
         "row_counts": database.row_counts(snapshot),
         "files": [{"file": name, "rows": meta["rows"], "sha256": meta["sha256"]}
@@ -129,7 +129,7 @@ def _counter(call: Call) -> Callable[[str, list[Any]], int]:
 def query_handler(query: Query) -> Handler:
     """Run a named query with the request's values for the parameters it declares."""
     def handle(call: Call) -> dict[str, Any]:
-        return run(call.conn, query, {p.name: call.params[p.name] for p in query.params}).as_json()
+        return run_query(call.conn, query, {p.name: call.params[p.name] for p in query.params}).as_json()
     handle.__doc__ = query.question
     return handle
 
@@ -140,7 +140,7 @@ STATUS_COUNTS: Query = load_query("order_status_counts")
 
 def order_summary(call: Call) -> dict[str, Any]:
     """The headline figures (queries/kpis.sql) and the orders in each state."""
-    return {**run(call.conn, KPIS).rows[0], "by_status": run(call.conn, STATUS_COUNTS).rows}
+    return {**run_query(call.conn, KPIS).rows[0], "by_status": run_query(call.conn, STATUS_COUNTS).rows}
 
 
 def sql_console(call: Call) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from queries.params import Param
+from queries.runner import decimal_reader
 from db.schema import Column, Table, load_schema, quote
 from db.schema_docs import read_schema_text
 from utils.config import SCHEMA_PATH
@@ -135,11 +136,10 @@ def check_range(table: str, column: str) -> tuple[int | None, int | None]:
 
 # ---- reading rows -------------------------------------------------------------------------
 
-def converter(column: Column) -> Callable[[Any], Any]:
+def column_reader(column: Column) -> Callable[[Any], Any]:
     """Money as an exact Decimal with the schema's places; timestamps as ISO 8601 (with T)."""
     if column.kind == "decimal":
-        quantum = Decimal(1).scaleb(-column.decimals)
-        return lambda v: None if v is None else Decimal(repr(v)).quantize(quantum)
+        return decimal_reader(column.decimals)
     if column.kind == "timestamp":
         return lambda v: None if v is None else str(v).replace(" ", "T", 1)
     return lambda v: v
@@ -175,7 +175,7 @@ def list_rows(conn: sqlite3.Connection, resource: Resource, values: dict[str, An
     cursor = conn.execute(
         f"SELECT {', '.join(quote(c) for c in table.column_names)} FROM {quote(table.name)}"
         f"{where} ORDER BY {order} LIMIT ? OFFSET ?", [*args, values["limit"], values["offset"]])
-    return _rows(cursor, [converter(c) for c in table.columns]), total
+    return _rows(cursor, [column_reader(c) for c in table.columns]), total
 
 
 def get_row(conn: sqlite3.Connection, resource: Resource, key: int) -> dict[str, Any] | None:
@@ -183,7 +183,7 @@ def get_row(conn: sqlite3.Connection, resource: Resource, key: int) -> dict[str,
     table = resource.table
     cursor = conn.execute(f"SELECT {', '.join(quote(c) for c in table.column_names)} "
                           f"FROM {quote(table.name)} WHERE {quote(resource.key)} = ?", (key,))
-    rows = _rows(cursor, [converter(c) for c in table.columns])
+    rows = _rows(cursor, [column_reader(c) for c in table.columns])
     if not rows:
         return None
     row = rows[0]
@@ -197,7 +197,7 @@ def _children(conn: sqlite3.Connection, resource: Resource, embed: Embed,
     child = SCHEMA.tables[embed.table]
     link = next(fk.column for fk in child.foreign_keys if fk.parent == resource.name)
     select = [f"c.{quote(c)}" for c in child.column_names]
-    joins, converters = [], [converter(c) for c in child.columns]
+    joins, converters = [], [column_reader(c) for c in child.columns]
     for i, (column, key_name) in enumerate(embed.names):
         fk = next(fk for fk in child.foreign_keys if fk.column == column)
         select.append(f"p{i}.{quote('name')} AS {quote(key_name)}")

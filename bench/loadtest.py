@@ -7,7 +7,6 @@ nothing about time, so a benchmark script can record what a machine does.
 """
 from __future__ import annotations
 
-import argparse
 import http.client
 import ipaddress
 import json
@@ -18,6 +17,8 @@ import threading
 import time
 from typing import Any, Sequence
 from urllib.parse import urlsplit
+
+from utils import cli
 
 # A mix of what the dashboard and a script would ask: lists with filters and sorting,
 # single rows, aggregates, health. Every path must answer 200 on any generated dataset.
@@ -129,12 +130,12 @@ def _is_loopback(host: str) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = cli.make_parser("python -m bench.loadtest", __doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="server to load")
-    parser.add_argument("--requests", type=int, default=2000, help="requests in all")
-    parser.add_argument("--threads", type=int, default=16, help="concurrent clients")
+    parser.add_argument("--requests", type=cli.positive_int, default=2000, help="requests in all")
+    parser.add_argument("--threads", type=cli.positive_int, default=16, help="concurrent clients")
     args = parser.parse_args(argv)
+    cli.configure_logging(args)
     try:
         result = load_test(args.url, args.requests, args.threads)
     except ValueError as exc:

@@ -23,11 +23,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from utils import cli  # noqa: E402
-from utils.config import BENCH_OUT_DIR, BENCH_PUBLISHED_DIR, SCHEMA_PATH  # noqa: E402
+from utils.config import BENCH_OUT_DIR, BENCH_PUBLISHED_DIR, ROOT, SCHEMA_PATH  # noqa: E402
 
 PROG = "bench/run.py"
 PY = sys.executable

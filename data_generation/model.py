@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from utils.currency import DEFAULT_CURRENCY, check_currency
-from utils.errors import UsageError
+from utils.errors import UsageError, os_reason
 from utils.fileio import read_input_text
 
 DEFAULT_START = date(2023, 1, 1)
@@ -65,17 +65,39 @@ class Rates:
     anomaly_rate: float = 0.005           # share of customers given one planted anomaly
 
 
-def load_rates(path: Path) -> Rates:
-    """Rates with the overrides of a JSON file ``{"rates": {"cancel_rate": 0.05, ...}}``."""
+class Config(NamedTuple):
+    """What a --config file sets: the rates, and the currency when it names one."""
+
+    rates: Rates
+    currency: str | None
+
+
+CONFIG_KEYS = ("currency", "rates")  # besides comments: top-level keys starting with "_"
+
+
+def load_config(path: Path) -> Config:
+    """The rates (defaults overridden) and currency of a JSON file
+    ``{"currency": "EUR", "rates": {"cancel_rate": 0.05, ...}}``; both keys are optional."""
     try:
-        document = json.loads(read_input_text(path))
+        text = read_input_text(path)
     except OSError as exc:
-        raise UsageError(f"cannot read config {path}: {exc.strerror}") from None
+        raise UsageError(f"cannot read config {path}: {os_reason(exc)}") from None
+    try:
+        document = json.loads(text)
     except ValueError as exc:
         raise UsageError(f"{path}: not valid JSON: {exc}") from None
-    overrides = document.get("rates") if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        raise UsageError(f'{path}: expected an object {{"rates": {{...}}}}')
+    for key in document:
+        if key not in CONFIG_KEYS and not str(key).startswith("_"):
+            raise UsageError(f"{path}: unknown key {key!r} (known: {', '.join(CONFIG_KEYS)}; "
+                             f"a key starting with _ is a comment)")
+    overrides = document.get("rates", {})
     if not isinstance(overrides, dict):
         raise UsageError(f'{path}: expected an object {{"rates": {{...}}}}')
+    currency = document.get("currency")
+    if currency is not None:
+        currency = check_currency(currency, f"{path}: currency")
     defaults = Rates()
     known = {f.name: getattr(defaults, f.name) for f in fields(Rates)}
     checked: dict[str, Any] = {}
@@ -83,7 +105,7 @@ def load_rates(path: Path) -> Rates:
         if name not in known:
             raise UsageError(f"{path}: unknown rate {name!r} (known: {', '.join(sorted(known))})")
         checked[name] = _checked(path, name, value, known[name])
-    return replace(defaults, **checked)
+    return Config(replace(defaults, **checked), currency)
 
 
 def _checked(path: Path, name: str, value: Any, default: Any) -> Any:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
 import shutil
-import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +20,8 @@ from data_generation.catalogue import Catalogue, build_catalogue
 from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
 from data_generation.parallel import BlockSource, Rendered
 from utils.config import GENERATOR_VERSION, KIT_NAME, LABELS_NAME, MANIFEST_NAME
-from utils.errors import KitError, os_reason
-from utils.fileio import (cents_to_str, fsync_dir, read_input_text, sha256_file, staging_dir,
+from utils.errors import KitError, file_errors, os_reason
+from utils.fileio import (cents_to_str, read_input_text, replace_dir, sha256_file, staging_dir,
                           to_json)
 from utils.locking import reading_data, writing_data
 from utils.progress import OnProgress
@@ -172,28 +170,22 @@ def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | N
     """Generate the dataset (or one part of it) into ``out_dir`` atomically; return its manifest."""
     out_dir = Path(out_dir)
     parent = out_dir.parent
-    try:
+    with file_errors(parent, "create output directory"):
         parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise KitError(f"cannot create output directory {parent}: {exc.strerror}") from None
     with writing_data(out_dir):
         _refuse_foreign_directory(out_dir)
         _remove_leftovers(parent, out_dir.name)
-        try:
+        with file_errors(parent, "write in"):
             staging = staging_dir(parent, f".{out_dir.name}.", ".tmp")
-        except OSError as exc:
-            raise KitError(f"cannot write in {parent}: {exc.strerror}") from None
         try:
-            log.info("generating seed %s, scale %s into %s", settings.seed,
-                     settings.scale_label, out_dir)
-            counts = write_csvs(settings, staging, workers, part, progress)
-            manifest = build_manifest(settings, staging, counts, part)
-            with open(staging / MANIFEST_NAME, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(to_json(manifest))
-            _swap_in(staging, out_dir)
-        except OSError as exc:
-            raise KitError(f"cannot write the dataset to {out_dir}: "
-                           f"{exc.strerror or exc}") from None
+            with file_errors(out_dir, "write the dataset to"):
+                log.info("generating seed %s, scale %s into %s", settings.seed,
+                         settings.scale_label, out_dir)
+                counts = write_csvs(settings, staging, workers, part, progress)
+                manifest = build_manifest(settings, staging, counts, part)
+                with open(staging / MANIFEST_NAME, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(to_json(manifest))
+                replace_dir(staging, out_dir, f".{out_dir.name}.", ".old")
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
@@ -217,24 +209,6 @@ def _remove_leftovers(parent: Path, name: str) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in parent.glob(f".{name}.*.old"):
         shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _swap_in(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging``: two renames, the old tree removed afterwards."""
-    retired = None
-    if out_dir.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=out_dir.parent))
-        os.rmdir(retired)
-        os.replace(out_dir, retired)
-    try:
-        os.replace(staging, out_dir)
-    except OSError:
-        if retired is not None:
-            os.replace(retired, out_dir)  # put the previous dataset back
-        raise
-    fsync_dir(out_dir.parent)
-    if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
 
 
 def verify(out_dir: Path) -> list[str]:

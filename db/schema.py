@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from utils.config import META_TABLE
-from utils.errors import SchemaError
+from utils.errors import SchemaError, os_reason
 from utils.fileio import read_input_text
 
 _DECIMAL = re.compile(r"^(?:DECIMAL|NUMERIC)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)$")
@@ -110,7 +110,7 @@ def load_schema(path: Path) -> Schema:
     try:
         sql = read_input_text(path)
     except OSError as exc:
-        raise SchemaError(f"cannot read schema {path}: {exc.strerror}") from None
+        raise SchemaError(f"cannot read schema {path}: {os_reason(exc)}") from None
     conn = sqlite3.connect(":memory:")
     try:
         try:

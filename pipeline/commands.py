@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, load_rates
+from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, load_config
 from data_generation.writer import Part, generate, verify
 from db.connect import connect_readonly
 from db.dictionary.markdown import check_dictionary, write_dictionary
@@ -15,21 +15,24 @@ from db.export.verify import verify_exports
 from db.ingest.loader import ingest
 from db.profile.profiler import build_profile, write_profile
 from db.report.reporter import build_report, write_report
-from queries.runner import export as export_result, list_queries, load_query, run
+from queries.runner import list_queries, load_query, run_query, write_result
 from utils.cli import shown
 from utils.config import CLV_QUERY, MANIFEST_NAME, ROOT
-from utils.errors import CheckFailed, KitError, UsageError
+from utils.currency import DEFAULT_CURRENCY
+from utils.errors import CheckFailed, KitError, UsageError, os_reason
 from utils.generated import generated_paths
 from utils.progress import Progress
 
 Lines = Iterator[str]
 
 
-def settings(seed: int, scale: float, config: Path | None, currency: str,
+def settings(seed: int, scale: float, config: Path | None, currency: str | None,
              start: date = DEFAULT_START, end: date = DEFAULT_END) -> Settings:
-    """The generator's settings from the command-line options (``config``: rate overrides)."""
-    rates = load_rates(config) if config else Rates()
-    return Settings(seed=seed, scale=scale, start=start, end=end, rates=rates, currency=currency)
+    """The generator's settings from the command-line options (``config``: a file of rate
+    overrides and a currency; ``currency`` given on the command line wins)."""
+    rates, config_currency = load_config(config) if config else (Rates(), None)
+    return Settings(seed=seed, scale=scale, start=start, end=end, rates=rates,
+                    currency=currency or config_currency or DEFAULT_CURRENCY)
 
 
 def generate_data(out: Path, workers: int, part: int | None, parts: int | None, quiet: bool,
@@ -93,7 +96,7 @@ def run_queries(db: Path, name: str | None, every: bool, params: Sequence[tuple[
     try:
         written = []
         for query in list_queries() if every else [load_query(name)]:
-            written += export_result(run(conn, query, query.parse(params)), results_dir,
+            written += write_result(run_query(conn, query, query.parse(params)), results_dir,
                                      query.path.stem)
     finally:
         conn.close()
@@ -104,7 +107,7 @@ def clv_query(db: Path, out_dir: Path) -> list[Path]:
     """The CLV cohort query into ``out_dir``/query_result.csv and .json."""
     conn = connect_readonly(db)
     try:
-        return export_result(run(conn, load_query(CLV_QUERY)), out_dir, "query_result")
+        return write_result(run_query(conn, load_query(CLV_QUERY)), out_dir, "query_result")
     finally:
         conn.close()
 
@@ -145,5 +148,5 @@ def clean(dry_run: bool, root: Path = ROOT) -> Lines:
             try:
                 shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
             except OSError as exc:
-                raise KitError(f"cannot remove {name}: {exc.strerror or exc}") from None
+                raise KitError(f"cannot remove {name}: {os_reason(exc)}") from None
         yield f"{'would remove' if dry_run else 'removed'} {name}"

@@ -27,9 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     cli.add(parser, "--parts", "--part")
     cli.add(parser, "--currency", help="ISO 4217 code the amounts are in, recorded in the manifest "
             "and shown by the report, the API and the dashboard; the data is the same (default: "
-            "%(default)s)")
-    cli.add(parser, "--config", help='JSON file of rate overrides, {"rates": {"cancel_rate": '
-            '0.05}}; the defaults are explained in design_notes.md')
+            "the --config file's \"currency\", else USD)")
+    cli.add(parser, "--config", help='JSON file of rate overrides and a currency, {"currency": '
+            '"EUR", "rates": {"cancel_rate": 0.05}}; the defaults are explained in design_notes.md')
     return cli.execute(parser, argv, lambda a: verify_data(a.out) if a.verify else generate_data(
         a.out, a.workers, a.part, a.parts, a.quiet, a.seed, a.scale, a.config, a.currency,
         a.start, a.end))

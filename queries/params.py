@@ -38,10 +38,6 @@ class ParamError(UsageError):
     """A parameter value that its declaration rejects; the message names the parameter."""
 
 
-def bad_parameter(message: str) -> ParamError:
-    return ParamError(message)
-
-
 @dataclass(frozen=True)
 class Param:
     """A query or path parameter. ``kind`` is integer, text, date, money, choice or sort."""
@@ -66,7 +62,7 @@ class Param:
 
     def _fail(self, expected: str, text: str) -> Exception:
         shown = text if len(text) <= 40 else text[:40] + "..."
-        return bad_parameter(f"{self.label} must be {expected}, got {shown!r}")
+        return ParamError(f"{self.label} must be {expected}, got {shown!r}")
 
     def _parse_integer(self, text: str) -> int:
         low = -INT64_MAX if self.minimum is None else self.minimum
@@ -173,9 +169,9 @@ def parse_query(params: Sequence[Param], pairs: Iterable[tuple[str, str]],
         param = declared.get(name)
         if param is None:
             accepted = ", ".join(declared) or "none"
-            raise bad_parameter(f"unknown parameter {name[:40]!r} for {path} (accepted: {accepted})")
+            raise ParamError(f"unknown parameter {name[:40]!r} for {path} (accepted: {accepted})")
         if name in given:
-            raise bad_parameter(f"parameter {name} is given more than once")
+            raise ParamError(f"parameter {name} is given more than once")
         given[name] = text
     values = {}
     for name, param in declared.items():
@@ -184,5 +180,5 @@ def parse_query(params: Sequence[Param], pairs: Iterable[tuple[str, str]],
     start, end = values.get("from"), values.get("to")
     if (declared.get("from") and declared["from"].kind == "date" and start is not None
             and end is not None and start > end):
-        raise bad_parameter(f"parameter from ({start}) is after parameter to ({end})")
+        raise ParamError(f"parameter from ({start}) is after parameter to ({end})")
     return values

@@ -22,7 +22,7 @@ import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from queries.params import Param, ParamError, parse_declaration, parse_query
 from utils.config import QUERIES_DIR
@@ -109,8 +109,8 @@ def load_query(name: str, directory: Path = QUERIES_DIR) -> Query:
     raise UsageError(f"unknown query {name!r} (known: {known})")
 
 
-def run(conn: sqlite3.Connection, query: Query,
-        params: Mapping[str, Any] | None = None) -> Result:
+def run_query(conn: sqlite3.Connection, query: Query,
+              params: Mapping[str, Any] | None = None) -> Result:
     values = query.bind(params)
     try:
         cursor = conn.execute(query.sql, values)
@@ -118,7 +118,8 @@ def run(conn: sqlite3.Connection, query: Query,
         if names != query.column_names:
             raise KitError(f"{query.path}: header declares columns {query.column_names} "
                            f"but the query returns {names}")
-        convert = [_converter(kind, places) for _, kind, places in query.columns]
+        convert = [decimal_reader(places or 0) if kind == "decimal" else _as_is
+                   for _, kind, places in query.columns]
         rows = [{name: fn(value) for name, fn, value in zip(names, convert, row)}
                 for row in cursor]  # a read error can come mid-way, while stepping
     except sqlite3.Error as exc:
@@ -127,10 +128,13 @@ def run(conn: sqlite3.Connection, query: Query,
     return Result(query, rows)
 
 
-def _converter(kind: str, places: int | None):
-    if kind != "decimal":
-        return lambda value: value
-    quantum = Decimal(1).scaleb(-(places or 0))
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def decimal_reader(places: int) -> Callable[[Any], Decimal | None]:
+    """SQLite's REAL money as an exact Decimal with ``places`` decimals (None stays None)."""
+    quantum = Decimal(1).scaleb(-places)
 
     def to_decimal(value: Any) -> Decimal | None:
         # repr of a float is its shortest round-trip text, so cents/100 reads back exactly
@@ -147,7 +151,7 @@ def csv_text(result: Result) -> str:
     return buffer.getvalue()
 
 
-def export(result: Result, out_dir: Path, stem: str) -> list[Path]:
+def write_result(result: Result, out_dir: Path, stem: str) -> list[Path]:
     """Write ``<stem>.csv`` and ``<stem>.json`` (each atomically); return their paths."""
     return write_outputs(out_dir, {f"{stem}.csv": csv_text(result),
                                    f"{stem}.json": to_json(result.as_json())}, "results")

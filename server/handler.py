@@ -20,7 +20,7 @@ from server.compress import negotiate
 from server.hardening import (HTTP_ERROR_CODES, LINGER_BYTES, LINGER_SECONDS, MAX_REQUEST_LINE,
                               BoundedHead, is_loopback_name)
 from server.static import (CONTENT_TYPES, FRONTEND_URL, JSON_TYPE, PAGE_POLICIES, SECURITY_HEADERS,
-                           locate, not_found, split_path)
+                           locate, split_path, unpublished)
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ class DashboardHandler(BaseHTTPRequestHandler):
             try:
                 locate(root, segments + [""])
             except RequestError:
-                raise not_found("/" + "/".join(segments)) from None
+                raise unpublished("/" + "/".join(segments)) from None
             self._redirect(HTTPStatus.MOVED_PERMANENTLY, "/" + "/".join(segments) + "/")
             return
         path, cache = locate(root, segments)
@@ -154,7 +154,7 @@ class DashboardHandler(BaseHTTPRequestHandler):
             body = path.read_bytes()
         except OSError as exc:
             log.warning("cannot read %s: %s", path, exc)
-            raise not_found("/" + "/".join(segments)) from None
+            raise unpublished("/" + "/".join(segments)) from None
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'   # the bytes, not the clock
         headers = {"Cache-Control": cache, "ETag": etag}
         if etag_matches(self.headers.get("If-None-Match"), etag):

@@ -23,7 +23,7 @@ from server.handler import DashboardHandler
 from server.static import FRONTEND_URL
 from utils import cli
 from utils.config import DATA_DIR, DB_PATH, FRONTEND_DIR, ROOT
-from utils.errors import KitError
+from utils.errors import KitError, os_reason
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path | None = N
     try:
         server = DashboardServer((host, port), root, quiet, request_timeout, api)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = os_reason(exc)
         hint = " (another server is running there? try --port 0)" if port else ""
         raise KitError(f"cannot listen on {host}:{port}: {reason}{hint}") from None
     if warm:  # the aggregates and the CSV hashes, before the first client asks (api.Api.warm)

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 from urllib.parse import unquote
 
-from api.http_errors import RequestError
+from api.http_errors import RequestError, not_found
 from utils.config import FRONTEND_DIR, ROOT
 
 # What may be served: a path relative to --root ('*' matches within one segment) and the
@@ -52,8 +52,9 @@ PAGE_POLICIES = {
 }
 
 
-def not_found(path: str) -> RequestError:
-    return RequestError(HTTPStatus.NOT_FOUND, "not_found", f"nothing is published at {path}")
+def unpublished(path: str) -> RequestError:
+    """The 404 for a path outside the allow-list, or missing."""
+    return not_found(f"nothing is published at {path}")
 
 
 def split_path(target: str) -> list[str]:
@@ -104,13 +105,13 @@ def locate(root: Path, segments: list[str]) -> tuple[Path, str]:
     url = "/" + "/".join(segments)
     parts = segments[:-1] + ["index.html"] if segments[-1] == "" else segments
     if cache_policy(parts) is None:
-        raise not_found(url)
+        raise unpublished(url)
     try:
         real = root.joinpath(*parts).resolve()
         real_parts = real.relative_to(root).parts
     except (OSError, ValueError, RuntimeError):  # RuntimeError: symlink loop on Python < 3.13
-        raise not_found(url) from None
+        raise unpublished(url) from None
     cache = cache_policy(real_parts)
     if cache is None or not real.is_file():
-        raise not_found(url)
+        raise unpublished(url)
     return real, cache

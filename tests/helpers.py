@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,13 @@ from data_generation.writer import generate  # noqa: E402
 from db.ingest.loader import ingest  # noqa: E402
 from utils.config import SCHEMA_PATH  # noqa: E402
 from utils.repo import copy_source_tree  # noqa: E402
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
 
 def temp_dir(case: unittest.TestCase) -> Path:
     """A temporary directory removed when the test ends."""
@@ -43,9 +51,32 @@ def small_database(directory: Path, seed: int = 7, scale: float = 0.05,
     return data_dir, db_path
 
 
-def copy_repo(directory: Path) -> Path:
-    """Copy the source tree (no generated files) into ``directory/repo``, like a fresh clone."""
-    return copy_source_tree(directory / "repo")
+def tracked_files(root: Path = ROOT) -> list[str] | None:
+    """The files git tracks under ``root`` (root-relative, POSIX), or None without git."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    proc = subprocess.run([git, "ls-files", "-z", "--cached"], cwd=root, capture_output=True)
+    if proc.returncode != 0:  # not a git work tree (a source archive)
+        return None
+    return [name for name in os.fsdecode(proc.stdout).split("\0") if name]
+
+
+def copy_repo(directory: Path, root: Path = ROOT) -> Path:
+    """Copy the source tree into ``directory/repo``, like a fresh clone: only the files git
+    tracks (as they are now, uncommitted edits included), so a test cannot pass on a file
+    that was never added; without git, every file but the generated ones."""
+    target = directory / "repo"
+    names = tracked_files(root)
+    if names is None:
+        return copy_source_tree(target, root)
+    target.mkdir(parents=True)
+    for name in names:
+        source = root / name
+        if source.is_file():  # a tracked file deleted in the work tree is not copied
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
 
 
 def run_script(script: str, *args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -84,5 +115,5 @@ class DatabaseTestCase(unittest.TestCase):
         cls._fixture.doCleanups()
 
     def rows(self, name: str, **params) -> list[dict]:
-        from queries.runner import load_query, run
-        return run(self.conn, load_query(name), params).rows
+        from queries.runner import load_query, run_query
+        return run_query(self.conn, load_query(name), params).rows

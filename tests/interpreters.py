@@ -4,15 +4,18 @@
 Each interpreter runs ``python project/run_all.py`` in its own fresh copy of the source tree,
 then ``export.py --verify`` of every export format. Outputs must be byte-identical to the
 reference interpreter's, except the rows that record which interpreter ingested the data
-(submission_meta's python_version, and the export files that carry or hash it).
+(submission_meta's python_version row, and the hashes of the export files that carry it).
 Used by tests/test_pythons.py and, as a script, by .ci/run:
 
     python tests/interpreters.py          # exit 1 if any installed interpreter fails or differs
-    python tests/interpreters.py --scale 0.1   # extra options go to run_all.py
+    python tests/interpreters.py --scale 0.1   # other options go to run_all.py
+    python tests/interpreters.py --ends   # the oldest and the newest installed, one per line
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -25,13 +28,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from utils.repo import copy_source_tree  # noqa: E402
+from helpers import copy_repo  # noqa: E402
+from utils.cli import make_parser  # noqa: E402
 
 VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 FORMATS = ("json", "jsonl", "sqlite-dump", "postgres")
 OUTPUTS = ("data", "exports", "docs", "report.json", "report.md", "query_result.csv",
            "query_result.json")
-_INTERPRETER_ROW = re.compile(rb"^.*'python_version'.*\n", re.M)
+_INTERPRETER_ROW = re.compile(rb"^.*\bpython_version\b.*\n", re.M)  # one row, every format
+_INTERPRETER_TABLE = "submission_meta"
 
 
 def pyenv_root() -> Path:
@@ -66,7 +71,7 @@ def run_pipeline(python: Path | str, work: Path, *options: str) -> dict[str, str
 
     Raises AssertionError naming the step that failed, with its stderr.
     """
-    repo = copy_source_tree(work / "repo")
+    repo = copy_repo(work)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     steps = [["project/run_all.py", "--quiet", *options]]
     steps += [["project/export.py", "--verify", f"exports/{fmt}"] for fmt in FORMATS]
@@ -80,7 +85,7 @@ def run_pipeline(python: Path | str, work: Path, *options: str) -> dict[str, str
 
 
 def digests(repo: Path) -> dict[str, str]:
-    """SHA-256 of each pipeline output, the interpreter-recording rows left out."""
+    """SHA-256 of each pipeline output, the interpreter-recording row (and its hashes) left out."""
     result = {}
     for name in OUTPUTS:
         top = repo / name
@@ -88,27 +93,63 @@ def digests(repo: Path) -> dict[str, str]:
             if not path.is_file():
                 continue
             relative = path.relative_to(repo).as_posix()
-            if relative.startswith("exports/") and (path.name == "manifest.json"
-                                                    or path.stem == "submission_meta"):
-                continue  # they hold (or hash) the interpreter's version
             content = path.read_bytes()
-            if path.name == "dump.sql":
-                content = _INTERPRETER_ROW.sub(b"", content)
+            if relative.startswith("exports/"):
+                content = _without_interpreter(path, content)
             result[relative] = hashlib.sha256(content).hexdigest()
     return result
 
 
+def _without_interpreter(path: Path, content: bytes) -> bytes:
+    """An export file with the python_version row out; in a manifest, the checksum and the
+    file hashes that cover that row out (the rest, row counts included, is compared)."""
+    if path.name != "manifest.json":
+        return _INTERPRETER_ROW.sub(b"", content)
+    manifest = json.loads(content)
+    for table in manifest.get("tables", []):
+        if table.get("table") == _INTERPRETER_TABLE:
+            table.pop("checksum", None)
+    for entry in manifest.get("files", []):
+        if entry.get("table") == _INTERPRETER_TABLE or entry.get("file") == "dump.sql":
+            entry.pop("sha256", None)
+            entry.pop("bytes", None)
+    return json.dumps(manifest, sort_keys=True).encode()
+
+
+def ends() -> list[Path]:
+    """The oldest and the newest supported CPython that pyenv has (one, or none, if fewer)."""
+    found = [python for version, python in find_pythons().items()
+             if version in VERSIONS and python is not None]
+    return sorted({found[0], found[-1]}, key=found.index) if found else []
+
+
+def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """This script's options, and the rest for run_all.py."""
+    parser = make_parser("tests/interpreters.py", __doc__.splitlines()[0])
+    parser.add_argument("--ends", action="store_true",
+                        help="print the oldest and the newest installed supported Python and exit")
+    return parser.parse_known_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the check; ``argv`` are extra run_all.py options (none: the README's command)."""
-    options = sys.argv[1:] if argv is None else argv
+    """Run the check; options it does not know go to run_all.py (none: the README's command).
+
+    -q prints only the failures; --ends only names the interpreters .ci/run runs the suite on.
+    """
+    args, options = parse(sys.argv[1:] if argv is None else argv)
+    if args.ends:
+        for python in ends():
+            print(python)
+        return 0
+    say = (lambda line: None) if args.quiet else print
     work = Path(tempfile.mkdtemp(prefix="ecomkit-pythons-"))
     try:
         reference = run_pipeline(sys.executable, work / "reference", *options)
-        print(f"reference {sys.executable}: pipeline and every --verify ok, {len(reference)} outputs")
+        say(f"reference {sys.executable}: pipeline and every --verify ok, {len(reference)} outputs")
         failed = 0
         for version, python in find_pythons().items():
             if python is None:
-                print(f"python {version}: skipped: absent")
+                say(f"python {version}: skipped: absent")
                 continue
             try:
                 mine = run_pipeline(python, work / version, *options)
@@ -122,8 +163,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"python {version} ({python}): FAILED: outputs differ: {', '.join(differ)}")
                 failed += 1
             else:
-                print(f"python {version} ({python}): pipeline and every --verify ok, "
-                      f"outputs identical to the reference")
+                say(f"python {version} ({python}): pipeline and every --verify ok, "
+                    f"outputs identical to the reference")
         return 1 if failed else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

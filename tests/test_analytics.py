@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import helpers
 import oracle
-from queries.runner import list_queries, run
+from queries.runner import list_queries, run_query
 
 
 class AnalyticsAgreeWithOracle(helpers.DatabaseTestCase):
@@ -58,7 +58,7 @@ class AnalyticsAgreeWithOracle(helpers.DatabaseTestCase):
     def test_every_query_runs_and_has_rows(self) -> None:
         for query in list_queries():
             with self.subTest(query=query.name):
-                self.assertTrue(run(self.conn, query).rows)
+                self.assertTrue(run_query(self.conn, query).rows)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import helpers
 from api.routes import ROUTES
 from db.schema import load_schema
 from db.connect import connect_readonly
-from queries.runner import export, load_query, run
+from queries.runner import load_query, run_query, write_result
 from utils.config import SCHEMA_PATH
 from utils.fileio import sha256_file, to_json
 
@@ -216,7 +216,7 @@ class AnalyticsTest(ApiCase):
     def expected(self, name: str, **params: Any) -> bytes:
         conn = connect_readonly(self.db_path)
         try:
-            return to_json(run(conn, load_query(name), params).as_json()).encode()
+            return to_json(run_query(conn, load_query(name), params).as_json()).encode()
         finally:
             conn.close()
 
@@ -243,7 +243,7 @@ class AnalyticsTest(ApiCase):
         conn = connect_readonly(self.db_path)
         self.addCleanup(conn.close)
         out = helpers.temp_dir(self)
-        export(run(conn, load_query("join_query")), out, "query_result")
+        write_result(run_query(conn, load_query("join_query")), out, "query_result")
         reply = self.get("/api/analytics/cohort-clv")
         self.assertEqual(reply.body, (out / "query_result.json").read_bytes())
 

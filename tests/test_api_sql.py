@@ -18,7 +18,7 @@ import api_helpers
 import helpers
 from api.console import Limits
 from api.tables import SCHEMA
-from queries.runner import list_queries, load_query, run
+from queries.runner import list_queries, load_query, run_query
 from utils.fileio import sha256_file
 
 SLOW = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
@@ -170,7 +170,7 @@ class LibraryTest(SqlCase):
                     self.assertEqual(reply.status, 200, reply.body[:300])
                     table = list(csv.reader(io.StringIO(reply.body.decode())))
                     self.assertEqual(table[0], query.column_names)
-                    expected = run(conn, query).rows
+                    expected = run_query(conn, query).rows
                     self.assertEqual(len(table) - 1, min(len(expected), 7))
                     self.assertEqual([[_cell(v) for v in row] for row in table[1:]],
                                      [[_cell(_csv(row[c])) for c in query.column_names]

@@ -32,7 +32,7 @@ import helpers
 from server.serve import make_server
 from db.report.reporter import build_report
 from db.connect import connect_readonly
-from queries.runner import export, load_query, run
+from queries.runner import load_query, run_query, write_result
 from utils.config import CLV_QUERY, SCHEMA_PATH
 from utils.fileio import to_json
 
@@ -369,7 +369,7 @@ def publish_small_dataset(root: Path, work: Path, seed: int = 7,
                                       encoding="utf-8")
     conn = connect_readonly(db_path)
     try:
-        export(run(conn, load_query(CLV_QUERY)), root, "query_result")
+        write_result(run_query(conn, load_query(CLV_QUERY)), root, "query_result")
     finally:
         conn.close()
     return data_dir, db_path

@@ -6,6 +6,8 @@ import contextlib
 import io
 import json
 import re
+import subprocess
+import sys
 import unittest
 from pathlib import Path
 
@@ -99,6 +101,13 @@ class Pipeline(unittest.TestCase):
         manifests = [json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (usd, eur)]
         self.assertEqual([m["currency"] for m in manifests], ["USD", "EUR"])
         self.assertEqual(manifests[0]["files"], manifests[1]["files"])
+        # The --config file may name the currency too; the command line wins over it.
+        (self.repo / "cur/gbp.json").write_text('{"currency": "GBP"}', encoding="utf-8")
+        for extra, expected in (([], "GBP"), (["--currency", "CHF"], "CHF")):
+            self.run_ok("project/generate_data.py", "--generate", *small, "--config", "cur/gbp.json",
+                        *extra, "--out", "cur/cfg", cwd=self.repo)
+            manifest = json.loads((self.repo / "cur/cfg/manifest.json").read_text(encoding="utf-8"))
+            self.assertEqual(manifest["currency"], expected)
         self.run_ok("project/ingest.py", "--ingest", "--data-dir", "cur/data", "--db", "cur/e.db",
                     cwd=self.repo)
         self.run_ok("project/ingest.py", "--report", "--data-dir", "cur/data", "--db", "cur/e.db",
@@ -129,9 +138,10 @@ class Pipeline(unittest.TestCase):
         commands = sorted(p.relative_to(self.repo).as_posix()
                           for p in (self.repo / "project").glob("*.py"))
         self.assertIn("project/run_all.py", commands)
-        for script in commands + ["serve_frontend.py", "bench/run.py"]:
+        for script in commands + ["serve_frontend.py", "bench/run.py", "-m bench.loadtest",
+                                  "tests/interpreters.py"]:
             with self.subTest(script=script):
-                proc = self.run_ok(script, "--help", cwd=self.repo)
+                proc = self.run_ok(*script.split(), "--help", cwd=self.repo)
                 usage = proc.stdout.split("\n\n")[0]
                 for option in ("-h", "-q", "-v"):
                     self.assertRegex(usage, rf"[[ ]{option}[] ]", option)
@@ -213,6 +223,19 @@ class PrintedPaths(unittest.TestCase):
                        "--out", "mine", absolute=True)
 
 
+    def test_inside_a_folder_the_command_replaces(self) -> None:
+        """data/ and exports/<fmt>/ are swapped whole: the reader's folder is a new one after."""
+        small = ("--scale", "0.02", "--workers", "1")
+        for args in (["project/generate_data.py", "--generate", *small], ["project/ingest.py", "--ingest"],
+                     ["project/export.py", "--format", "json"]):
+            self.assertEqual(helpers.run_script(*args, cwd=self.repo).returncode, 0, args)
+        with self.subTest(cwd="data"):
+            self.check(self.repo / "data", Path("../project/generate_data.py"), "--generate", *small)
+        with self.subTest(cwd="exports/json"):
+            self.check(self.repo / "exports" / "json", Path("../../project/export.py"),
+                       "--format", "json")
+
+
 class InProcess(unittest.TestCase):
     """Entry scripts expose main(argv) so they can run without a subprocess."""
 
@@ -251,6 +274,16 @@ class EntryPlumbing(unittest.TestCase):
 
         self.assertEqual(self.execute(action, ["--scale", "2", "-q"]),
                          (1, "scale 2.0\n", "demo.py: error: 2 checks failed\n"))
+
+    def test_a_closed_pipe_is_quiet(self) -> None:
+        """``clean.py --dry-run | head -3``: the reader stopped reading; no error message."""
+        proc = subprocess.Popen([sys.executable, str(helpers.ROOT / "project/run_query.py"), "--list"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc.stdout.close()  # before the command writes its first line
+        stderr = proc.stderr.read().decode()
+        proc.stderr.close()
+        self.assertEqual(proc.wait(timeout=60), 141, stderr)
+        self.assertEqual(stderr, "")
 
     def test_sqlite_errors_name_the_database_option_or_say_database(self) -> None:
         import sqlite3

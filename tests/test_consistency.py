@@ -209,6 +209,25 @@ class HealthSeesAnyEdit(unittest.TestCase):
         self.assertEqual([(d["file"], d["problem"]) for d in health["csv_differences"]],
                          [("orders.csv", "changed")])
 
+    def test_no_hash_is_cached_where_ctime_is_the_creation_time(self) -> None:
+        """Windows: an edit with its mtime restored keeps every stat field; hash again there."""
+        from api.dataset import Database
+        tmp = helpers.temp_dir(self)
+        csv_file = tmp / "orders.csv"
+        csv_file.write_bytes(b"id\n1\n")
+        frozen = os.stat(csv_file)  # what Windows reports after such an edit: nothing moved
+        database = Database(tmp / "x.db", tmp, tmp, schema=None)
+        with mock.patch("api.dataset.CTIME_SLACK_NS", -10**18), \
+                mock.patch("api.dataset.os.stat", return_value=frozen):
+            for windows, stale in ((False, True), (True, False)):
+                with self.subTest(windows=windows), \
+                        mock.patch("api.dataset.CTIME_IS_CHANGE_TIME", not windows):
+                    database._hashes.clear()
+                    csv_file.write_bytes(b"id\n1\n")
+                    first = database._sha256(csv_file)
+                    csv_file.write_bytes(b"id\n2\n")
+                    self.assertEqual(database._sha256(csv_file) == first, stale)
+
 
 class UnicodeEverywhere(unittest.TestCase):
     def test_pipeline_in_non_ascii_directories(self) -> None:

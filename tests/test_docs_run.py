@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import unittest
@@ -75,6 +74,16 @@ class BlockSyntax(unittest.TestCase):
                 self.assertTrue((helpers.ROOT / cwd).is_dir(), cwd)
                 self.assertFalse(Path(cwd).is_absolute() or ".." in Path(cwd).parts, cwd)
 
+    def test_only_the_server_block_is_not_run(self) -> None:
+        """Every shell block runs in the test below, except the server's one command, which
+        runs until Ctrl-C (its API is run in the background by a runnable block)."""
+        fence = re.compile(r"^```(?:sh|bash|shell|console)(?! runnable)[^\n]*\n(?P<body>.*?)^```",
+                           re.M | re.S)
+        for doc in DOCS + ("design_notes.md",):
+            for match in fence.finditer((helpers.ROOT / doc).read_text(encoding="utf-8")):
+                with self.subTest(doc=doc, block=match.group("body")[:60]):
+                    self.assertRegex(match.group("body"), r"\Apython serve_frontend\.py[^\n&]*\n\Z")
+
 
 @unittest.skipIf(os.name == "nt" or not shutil.which("bash") or not shutil.which("git"),
                  "the documented commands are bash; the clean-tree check needs git")
@@ -96,7 +105,7 @@ class DocumentedCommands(unittest.TestCase):
         for number, (doc, cwd, body) in enumerate(blocks, start=1):
             with self.subTest(doc=doc, block=number, cwd=cwd):
                 script = body.replace(SUITE + "\n", SUITE_STAND_IN + "\n")
-                script = re.sub(r"(?<=[: ])8000\b", str(free_port()), script)
+                script = re.sub(r"(?<=[: ])8000\b", str(helpers.free_port()), script)
                 proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script],
                                       cwd=self.repo / (cwd or "."), env=self.env,
                                       capture_output=True, text=True, timeout=600)
@@ -109,12 +118,6 @@ class DocumentedCommands(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertEqual(git(self.repo, "status", "--porcelain", "--ignored"), "",
                          "clean.py left generated files behind")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

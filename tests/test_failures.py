@@ -12,6 +12,7 @@ import io
 import os
 import shutil
 import socket
+import stat
 import sqlite3
 import subprocess
 import sys
@@ -58,15 +59,27 @@ class OneLine(unittest.TestCase):
         return lines[0]
 
 
-@unittest.skipUnless(sys.platform.startswith("linux"), "tmpfs is Linux")
-class DiskFull(OneLine):
-    """A real full file system: a 2 MB tmpfs, filled up before each command."""
+class WithDatabase(OneLine):
+    """One small dataset and database for the whole class, in a temporary directory."""
 
     @classmethod
     def setUpClass(cls) -> None:
         cls._fixture = unittest.TestCase()
         cls.tmp = helpers.temp_dir(cls._fixture)
         cls.data_dir, cls.db = helpers.small_database(cls.tmp, scale=0.2)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls._fixture.doCleanups()
+
+
+@unittest.skipUnless(sys.platform.startswith("linux"), "tmpfs is Linux")
+class DiskFull(WithDatabase):
+    """A real full file system: a 2 MB tmpfs, filled up before each command."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
         cls.fs = cls.tmp / "fs"
         cls.fs.mkdir()
         mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(cls.fs)],
@@ -77,7 +90,7 @@ class DiskFull(OneLine):
     @classmethod
     def tearDownClass(cls) -> None:
         subprocess.run(["umount", str(cls.fs)], capture_output=True)
-        cls._fixture.doCleanups()
+        super().tearDownClass()
 
     def setUp(self) -> None:
         for path in self.fs.iterdir():
@@ -138,18 +151,8 @@ class DiskFull(OneLine):
                 self.assertEqual(sorted(p.name for p in self.fs.glob("*.csv")), [])  # no half pair
 
 
-class Injected(unittest.TestCase):
+class Injected(WithDatabase):
     """The same failures injected in-process: read-only file system, I/O errors, SQLite errors."""
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls._fixture = unittest.TestCase()
-        cls.tmp = helpers.temp_dir(cls._fixture)
-        cls.data_dir, cls.db = helpers.small_database(cls.tmp, scale=0.2)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls._fixture.doCleanups()
 
     def main(self, script: str, *args: str) -> tuple[int, str]:
         err = io.StringIO()
@@ -253,22 +256,40 @@ class Injected(unittest.TestCase):
 
 
 @unittest.skipUnless(hasattr(os, "mkfifo"), "FIFOs are POSIX")
-class NotARegularFile(OneLine):
+class OneConversion(unittest.TestCase):
+    """An OSError becomes words in one place (utils/errors.os_reason): never "None"."""
+
+    def test_no_module_reads_strerror_itself(self) -> None:
+        readers = sorted(p.relative_to(helpers.ROOT).as_posix() for p in helpers.ROOT.rglob("*.py")
+                         if "tests" not in p.relative_to(helpers.ROOT).parts
+                         and ".strerror" in p.read_text(encoding="utf-8"))
+        self.assertEqual(readers, ["utils/errors.py", "utils/fileio.py"])  # fileio: NotRegularFile
+
+    def test_an_oserror_without_strerror_still_says_what(self) -> None:
+        from data_generation.model import load_config
+        from db.schema import load_schema
+        from utils.errors import KitError
+        from utils.sqlfile import read_sql_file
+        weird = OSError("the disk said no")  # strerror is None
+        for module, call in (("data_generation.model", load_config), ("db.schema", load_schema),
+                             ("utils.sqlfile", read_sql_file)):
+            with self.subTest(module=module), \
+                    mock.patch(f"{module}.read_input_text", side_effect=weird):
+                with self.assertRaises(KitError) as caught:
+                    call(Path("some.file"))
+                self.assertIn("some.file: the disk said no", str(caught.exception))
+
+
+class NotARegularFile(WithDatabase):
     """A directory or FIFO where a file is expected: one line at once, never a hang."""
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls._fixture = unittest.TestCase()
-        cls.tmp = helpers.temp_dir(cls._fixture)
-        cls.data_dir, cls.db = helpers.small_database(cls.tmp, scale=0.2)
+        super().setUpClass()
         cls.fifo = cls.tmp / "fifo"
         os.mkfifo(cls.fifo)
         cls.directory = cls.tmp / "a-directory"
         cls.directory.mkdir()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls._fixture.doCleanups()
 
     def test_fifo_or_directory_inputs(self) -> None:
         for kind in ("fifo", "directory"):
@@ -300,8 +321,45 @@ class NotARegularFile(OneLine):
     def test_directory_where_the_database_goes(self) -> None:
         result = self.run_cmd("project/ingest.py", "--ingest", "--data-dir", str(self.data_dir),
                               "--db", str(self.directory))
-        self.assert_one_line(result, str(self.directory), "Is a directory")
+        self.assert_one_line(result, str(self.directory), "is a directory")
         self.assertEqual(leftovers(self.tmp), [])
+
+    def test_fifo_or_device_where_an_output_goes(self) -> None:
+        """Every output is renamed over its target: a FIFO or device there is refused, kept."""
+        specials = {"fifo": lambda path: os.mkfifo(path)}
+        if hasattr(os, "mknod") and os.geteuid() == 0:  # /dev/null's numbers: 1, 3
+            specials["device"] = lambda path: os.mknod(path, stat.S_IFCHR | 0o666,
+                                                       os.makedev(1, 3))
+        out = self.tmp / "outputs"
+        for kind, make in specials.items():
+            said = "a FIFO" if kind == "fifo" else "a device or socket"
+            cases = {
+                "ingest": (["project/ingest.py", "--ingest", "--data-dir", str(self.data_dir),
+                            "--db", "{target}"], "{target}"),
+                "run_all": (["project/run_all.py", "--scale", "0.05", "--core-only",
+                             "--data-dir", str(out / "data"), "--db", "{target}",
+                             "--out-dir", str(out)], "{target}"),
+                "report": (["project/ingest.py", "--report", "--db", str(self.db),
+                            "--data-dir", str(self.data_dir), "--out-dir", str(out)],
+                           str(out / "report.json")),
+                "query": (["project/run_query.py", "--db", str(self.db), "--out-dir", str(out)],
+                          str(out / "query_result.csv")),
+                "export": (["project/export.py", "--format", "json", "--db", str(self.db),
+                            "--out", str(out)], str(out / "json")),
+                "docs": (["project/generate_docs.py", "--out", "{target}"], "{target}"),
+            }
+            for name, (args, target) in cases.items():
+                with self.subTest(kind=kind, output=name):
+                    shutil.rmtree(out, ignore_errors=True)
+                    out.mkdir()
+                    target = target.replace("{target}", str(out / "special"))
+                    make(target)
+                    args = [a.replace("{target}", target) for a in args]
+                    self.assert_one_line(self.run_cmd(*args, "-q"), target,
+                                         f"is {said}, not a ")
+                    mode = os.stat(target).st_mode
+                    self.assertTrue(stat.S_ISFIFO(mode) or stat.S_ISCHR(mode), name)
+                    self.assertEqual(leftovers(out), [])
 
 
 @unittest.skipUnless(hasattr(os, "mkfifo"), "FIFOs are POSIX")

@@ -17,7 +17,7 @@ import oracle
 from data_generation import generator as gen
 from data_generation.catalogue import build_catalogue, build_categories
 from data_generation import writer
-from data_generation.model import BLOCK_USERS, Clock, Rates, Settings, load_rates
+from data_generation.model import BLOCK_USERS, Clock, Rates, Settings, load_config
 from db.ingest.loader import ingest
 from utils.config import LABELS_NAME, SCHEMA_PATH
 from utils.errors import KitError, LockedError, UsageError
@@ -291,10 +291,10 @@ class RateConfig(unittest.TestCase):
 
     def test_template_lists_every_default(self) -> None:
         path = helpers.ROOT / "data_generation" / "default_rates.json"
-        self.assertEqual(load_rates(path), Rates())
+        self.assertEqual(load_config(path), (Rates(), None))
 
     def test_overrides_change_the_data_and_are_recorded(self) -> None:
-        rates = load_rates(self.write({"rates": {"cancel_rate": 0.5, "method_weights": [0, 0, 1]}}))
+        rates = load_config(self.write({"rates": {"cancel_rate": 0.5, "method_weights": [0, 0, 1]}})).rates
         tmp = helpers.temp_dir(self)
         writer.generate(Settings(seed=1, scale=0.05, rates=rates), tmp / "data")
         manifest = json.loads((tmp / "data" / "manifest.json").read_text())
@@ -309,14 +309,27 @@ class RateConfig(unittest.TestCase):
                                   ({"rates": {"cancel_rate": 1.5}}, "probability and must be at most 1"),
                                   ({"rates": {"basket_max": 2.5}}, "basket_max must be a non-negative integer"),
                                   ({"rates": {"method_weights": [1, 2]}}, "list of 3 non-negative numbers"),
+                                  ({"rates": [1]}, "expected an object"),
+                                  ({"currency": "USD", "curency": "EUR"}, "unknown key 'curency'"),
+                                  ({"currency": "JPY"}, "currency JPY has 0 decimal places"),
+                                  ({"currency": 5}, "currency 5 is not an ISO 4217"),
                                   ([1, 2], "expected an object")]:
             with self.subTest(message=message):
-                with self.assertRaisesRegex(UsageError, message):
-                    load_rates(self.write(document))
+                with self.assertRaisesRegex(UsageError, "rates.json: .*" + message):
+                    load_config(self.write(document))
         broken = helpers.temp_dir(self) / "broken.json"
         broken.write_text("{", encoding="utf-8")
         with self.assertRaisesRegex(UsageError, "broken.json: not valid JSON"):
-            load_rates(broken)
+            load_config(broken)
+
+    def test_currency_from_the_file_and_the_command_line_wins(self) -> None:
+        from pipeline.commands import settings
+        path = self.write({"_about": "a comment", "currency": "eur", "rates": {"cancel_rate": 0.1}})
+        self.assertEqual(load_config(path).currency, "EUR")
+        self.assertEqual(settings(1, 0.1, path, None).currency, "EUR")
+        self.assertEqual(settings(1, 0.1, path, "GBP").currency, "GBP")
+        self.assertEqual(settings(1, 0.1, None, None).currency, "USD")
+        self.assertEqual(settings(1, 0.1, self.write({"rates": {}}), None).currency, "USD")
 
 
 class SettingsValidation(unittest.TestCase):

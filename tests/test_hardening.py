@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import unittest
+from unittest import mock
 from pathlib import Path
 
 import helpers
@@ -135,6 +136,22 @@ class LockFiles(unittest.TestCase):
         with exclusive_lock(self.lock, "test"):
             pass
         self.assertEqual(list(self.lock.parent.iterdir()), [])
+
+    def test_the_windows_release_closes_then_removes(self) -> None:
+        """Windows cannot remove an open file: close (which unlocks) first, then remove."""
+        from utils import locking
+        fd = locking._acquire(self.lock, shared=True, wait=0, make_parent=False)
+        closed = []
+        real_close = os.close
+
+        def close(descriptor: int) -> None:
+            closed.append(self.lock.exists())
+            real_close(descriptor)
+
+        with mock.patch.object(locking.os, "name", "nt"), mock.patch.object(locking.os, "close", close):
+            locking._release(fd, self.lock)
+        self.assertEqual(closed, [True])  # closed while the file was still there
+        self.assertFalse(self.lock.exists())
 
     @unittest.skipIf(os.name == "nt", "POSIX file removal")
     def test_a_file_removed_by_its_holder_is_not_a_lock(self) -> None:

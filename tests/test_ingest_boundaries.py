@@ -169,13 +169,18 @@ class Boundaries(unittest.TestCase):
                     self.assertNotIn("\n", message)
                     self.assertFalse(db.exists())
 
-    def test_values_inside_are_kept_unchanged(self) -> None:
+    def loaded_inside(self, quoted: bool) -> tuple[list[tuple[str, str, str]], Path]:
+        """The values inside the bounds, in a dataset ingested into a database (its path)."""
         inside = [(f, c, v) for f, c, v, keep in CASES if keep]
+        data_dir, _ = self.dataset(inside, quoted)
+        db = data_dir.parent / "db" / "ecommerce.db"
+        ingest(data_dir, db, SCHEMA_PATH)
+        return inside, db
+
+    def test_values_inside_are_kept_unchanged(self) -> None:
         for quoted in (False, True):
             with self.subTest(quoted=quoted):
-                data_dir, _ = self.dataset(inside, quoted)
-                db = data_dir.parent / "db" / "ecommerce.db"
-                ingest(data_dir, db, SCHEMA_PATH)
+                inside, db = self.loaded_inside(quoted)
                 conn = sqlite3.connect(db)
                 try:
                     for change in inside:
@@ -189,14 +194,11 @@ class Boundaries(unittest.TestCase):
         if bindir is None:
             test_postgres.unavailable("no PostgreSQL server found")
         cluster = test_postgres.Cluster(bindir, self.addCleanup)
-        inside = [(f, c, v) for f, c, v, keep in CASES if keep]
         for quoted in (False, True):
             with self.subTest(quoted=quoted):
-                data_dir, _ = self.dataset(inside, quoted)
-                db = data_dir.parent / "db" / "ecommerce.db"
-                ingest(data_dir, db, SCHEMA_PATH)
-                export(db, data_dir.parent / "exports", ["postgres"])
-                target = data_dir.parent / "exports" / "postgres"
+                inside, db = self.loaded_inside(quoted)
+                export(db, db.parent.parent / "exports", ["postgres"])
+                target = db.parent.parent / "exports" / "postgres"
                 database = cluster.create_database(f"bounds_{int(quoted)}")
                 load = cluster.psql(database, "-f", "load.sql", cwd=target)
                 self.assertEqual(load.returncode, 0, load.stderr)

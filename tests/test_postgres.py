@@ -13,7 +13,6 @@ import io
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import unittest
@@ -23,7 +22,7 @@ import helpers
 from db.export.exporter import export
 from db.schema import load_schema, quote
 from db.connect import connect_readonly
-from queries.runner import load_query, parse_query_file, run
+from queries.runner import load_query, parse_query_file, run_query
 from utils.config import CLV_QUERY, QUERIES_DIR, REVENUE_STATUSES, SCHEMA_PATH
 
 REQUIRE = os.environ.get("ECOMKIT_REQUIRE_POSTGRES") == "1"
@@ -74,7 +73,7 @@ class Cluster:
             self.host, port = str(self.root), 5432   # the socket file is named after the port
             options = f"-k '{self.root}' -c listen_addresses='' -p {port} -F"
         else:
-            self.host, port = "127.0.0.1", _free_port()
+            self.host, port = "127.0.0.1", helpers.free_port()
             options = f"-c listen_addresses=127.0.0.1 -p {port} -F"
         self.env = dict(os.environ, PGHOST=self.host, PGPORT=str(port), PGUSER=SUPERUSER,
                         PGOPTIONS="-c datestyle=ISO,MDY -c client_min_messages=warning")
@@ -128,12 +127,6 @@ class Cluster:
         return list(csv.reader(io.StringIO(proc.stdout)))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class PostgresRoundTrip(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:
@@ -182,7 +175,7 @@ class PostgresRoundTrip(unittest.TestCase):
         sqlite_query = load_query(CLV_QUERY)
         self.assertEqual(parse_query_file(PG_CLV_QUERY).columns, sqlite_query.columns)
         expected = [[("" if v is None else str(v)) for v in row.values()]
-                    for row in run(self.sqlite, sqlite_query).rows]
+                    for row in run_query(self.sqlite, sqlite_query).rows]
         self.assertGreater(len(expected), 6)
         self.assertTrue(any(row[-1] for row in expected), "no mature 365-day cohort to compare")
         rows = self.cluster.csv_query(self.loaded, path=PG_CLV_QUERY)

@@ -10,7 +10,7 @@ import helpers
 import oracle
 from db.ingest.loader import ingest
 from db.connect import connect_readonly
-from queries.runner import list_queries, load_query, parse_query_file, run
+from queries.runner import list_queries, load_query, parse_query_file, run_query
 from utils.config import CLV_QUERY, SCHEMA_PATH
 from utils.errors import KitError, UsageError
 
@@ -33,10 +33,10 @@ class TinyDatasetClv(unittest.TestCase):
 
     def test_matches_hand_worked_answer(self) -> None:
         expected = json.loads((FIXTURES / "tiny_clv_expected.json").read_text())["rows"]
-        self.assertEqual(as_text(run(self.conn, load_query(CLV_QUERY)).rows), expected)
+        self.assertEqual(as_text(run_query(self.conn, load_query(CLV_QUERY)).rows), expected)
 
     def test_oracle_agrees_on_the_tiny_dataset(self) -> None:
-        self.assertEqual(run(self.conn, load_query(CLV_QUERY)).rows,
+        self.assertEqual(run_query(self.conn, load_query(CLV_QUERY)).rows,
                          oracle.cohort_clv(FIXTURES / "tiny"))
 
     def test_columns_are_exactly_the_specified_ones(self) -> None:
@@ -118,7 +118,7 @@ class QueryFiles(unittest.TestCase):
         conn = connect_readonly(self._tiny_db(tmp))
         self.addCleanup(conn.close)
         with self.assertRaisesRegex(KitError, r"declares columns \['a'\] but the query returns \['b'\]"):
-            run(conn, parse_query_file(path))
+            run_query(conn, parse_query_file(path))
 
     def test_database_is_opened_read_only(self) -> None:
         conn = connect_readonly(self._tiny_db(helpers.temp_dir(self)))

@@ -12,7 +12,7 @@ import helpers
 import oracle
 from db.report.anomaly_eval import read_labels, score
 from db.connect import connect_readonly
-from queries.runner import load_query, run
+from queries.runner import load_query, run_query
 
 
 class Distributions(unittest.TestCase):
@@ -117,7 +117,7 @@ class PlantedAnomalies(unittest.TestCase):
                 conn = connect_readonly(db)
                 self.addCleanup(conn.close)
                 labels = read_labels(data_dir)
-                result = score(run(conn, load_query("anomalies")).rows, labels)
+                result = score(run_query(conn, load_query("anomalies")).rows, labels)
                 self.assertGreaterEqual(len(set(labels.values())), 3)
                 self.assertGreaterEqual(result["recall"], Decimal("0.9"), result)
                 self.assertGreaterEqual(result["precision"], Decimal("0.8"), result)

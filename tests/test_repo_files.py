@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -125,7 +124,7 @@ class Container(unittest.TestCase):
         tmp = helpers.temp_dir(self)
         repo = helpers.copy_repo(tmp)
         volume = compose["services"]["server"]["volumes"][0].split(":")[1]
-        port = str(free_port())
+        port = str(helpers.free_port())
 
         def local(command: list[str]) -> list[str]:
             out = [sys.executable if part == "python" else
@@ -138,6 +137,13 @@ class Container(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertEqual(subprocess.run(local(pipeline["healthcheck"]["test"]), cwd=repo).returncode, 0)
         self.assertFalse((repo / "report.json").exists())  # it wrote into the volume only
+        # What the header says the volume holds: outputs, plus a copy of frontend/; no Python.
+        header = (ROOT / "docker-compose.yml").read_text(encoding="utf-8").split("services:")[0]
+        self.assertIn("a copy of the image's frontend/", " ".join(header.replace("#", "").split()))
+        self.assertEqual(sorted(p.name for p in (tmp / "volume").iterdir()),
+                         ["data", "db", "docs", "exports", "frontend", "query_result.csv",
+                          "query_result.json", "report.json", "report.md"])
+        self.assertEqual(list((tmp / "volume").rglob("*.py")), [])
 
         server = compose["services"]["server"]
         check = local(server["healthcheck"]["test"])
@@ -168,7 +174,8 @@ class GeneratedPaths(unittest.TestCase):
     def test_anchored_unanchored_and_directory_patterns(self) -> None:
         from utils.generated import generated_paths, is_generated
         root = helpers.temp_dir(self)
-        (root / ".gitignore").write_text("# generated\n/out/\n/db/*.db\n__pycache__/\n*.pyc\n")
+        (root / ".gitignore").write_text("# >>> generated\n/out/\n/db/*.db\n__pycache__/\n*.pyc\n"
+                                         "# <<< generated\n")
         for name in ("out/a.csv", "db/x.db", "db/schema.sql", "pkg/__pycache__/m.pyc",
                      "pkg/loose.pyc", "pkg/out/keep.txt", ".git/objects/y.pyc"):
             (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -186,9 +193,46 @@ class GeneratedPaths(unittest.TestCase):
         root = helpers.temp_dir(self)
         for bad in ("!keep.db\n", "/a/**/b\n", "docs/profile.html\n", "# nothing\n"):
             with self.subTest(bad=bad):
-                (root / ".gitignore").write_text(bad)
+                (root / ".gitignore").write_text(f"# >>> generated\n{bad}# <<< generated\n")
                 with self.assertRaises(ValueError):
                     generated_patterns(root)
+
+    def test_clean_keeps_what_the_user_ignores_and_their_virtualenv(self) -> None:
+        """A user's own .gitignore lines (.env) are not the kit's: clean.py never removes them,
+        nor the bytecode inside a virtualenv or a hidden folder."""
+        repo = helpers.copy_repo(helpers.temp_dir(self))
+        with open(repo / ".gitignore", "a", encoding="utf-8") as handle:
+            handle.write(".env\nvenv/\n!odd-but-theirs\n")
+        for name in (".env", "venv/pyvenv.cfg", "venv/lib/site/__pycache__/m.pyc",
+                     ".tox/py/__pycache__/m.pyc", "report.md", "api/__pycache__/m.pyc"):
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            (repo / name).write_text("")
+        dry = helpers.run_script("project/clean.py", "--dry-run", cwd=repo)
+        self.assertEqual(dry.returncode, 0, dry.stderr)
+        self.assertEqual(sorted(dry.stdout.split()[2::3]), ["api/__pycache__", "report.md"])
+        proc = helpers.run_script("project/clean.py", "-q", cwd=repo)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        for kept in (".env", "venv/lib/site/__pycache__/m.pyc", ".tox/py/__pycache__/m.pyc"):
+            self.assertTrue((repo / kept).exists(), kept)
+        self.assertFalse((repo / "report.md").exists())
+
+    @unittest.skipUnless(shutil.which("git"), "git is not installed")
+    def test_the_fresh_copy_holds_tracked_files_only(self) -> None:
+        """An untracked file (never added) is not in the copy the tests run on."""
+        origin = helpers.temp_dir(self)
+        (origin / "kept.py").write_text("tracked = 1\n")
+        (origin / "sub").mkdir()
+        (origin / "sub" / "edited.py").write_text("old\n")
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+        subprocess.run(["git", "init", "-q"], cwd=origin, check=True)
+        subprocess.run([*git, "add", "-A"], cwd=origin, check=True)
+        subprocess.run([*git, "commit", "-qm", "x"], cwd=origin, check=True)
+        (origin / "sub" / "edited.py").write_text("new\n")
+        (origin / "untracked.py").write_text("never added\n")
+        copy = helpers.copy_repo(helpers.temp_dir(self), root=origin)
+        self.assertEqual(sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file()),
+                         ["kept.py", "sub/edited.py"])
+        self.assertEqual((copy / "sub" / "edited.py").read_text(), "new\n")
 
     def test_clean_dry_run_lists_every_ignored_path(self) -> None:
         repo = helpers.copy_repo(helpers.temp_dir(self))
@@ -234,12 +278,6 @@ class ExampleRun(unittest.TestCase):
     def test_example_run_is_current(self) -> None:
         proc = helpers.run_script("project/example_run.py", "--check", cwd=ROOT)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

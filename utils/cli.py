@@ -150,10 +150,11 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "--part": dict(type=positive_int, metavar="I",
                    help="which part to write, 1..K (like dbgen -S); the parts' files, "
                         "concatenated in order with one header, equal the whole dataset"),
-    "--currency": dict(type=currency_arg, default=DEFAULT_CURRENCY, metavar="CODE",
-                       help="ISO 4217 code the amounts are in (default: %(default)s)"),
+    "--currency": dict(type=currency_arg, metavar="CODE",  # None: the --config file's, or USD
+                       help=f"ISO 4217 code the amounts are in (default: the --config file's "
+                            f"\"currency\", else {DEFAULT_CURRENCY})"),
     "--config": dict(metavar="FILE",
-                     help="JSON file of rate overrides (see generate_data.py --help)"),
+                     help="JSON file of rate overrides and a currency (see generate_data.py --help)"),
 }
 
 
@@ -177,8 +178,12 @@ def run(prog: str, body: Callable[[], int | None], database: Path | None = None)
     for stream in (sys.stdout, sys.stderr):  # a path like 漢字 on a non-UTF-8 console or pipe
         if hasattr(stream, "reconfigure"):   # (Windows cp1252, PYTHONIOENCODING=ascii) must
             stream.reconfigure(errors="backslashreplace")  # not crash after the work is done
+    _started_in.append(working_directory())
     try:
         return body() or 0
+    except BrokenPipeError:  # the reader stopped reading (``| head``): no message, and the
+        _quiet_stdout()      # status a shell gives a command ended by SIGPIPE (128 + 13)
+        return 141
     except KitError as exc:
         sys.stderr.write(f"{prog}: error: {one_line(str(exc))}\n")
         return exc.exit_code
@@ -193,6 +198,18 @@ def run(prog: str, body: Callable[[], int | None], database: Path | None = None)
     except KeyboardInterrupt:
         sys.stderr.write(f"{prog}: interrupted\n")
         return 130
+    finally:
+        _started_in.pop()
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at devnull so the interpreter's final flush of a closed pipe stays silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture stdout)
+        pass
 
 
 def relative(path: Path, root: Path) -> str:
@@ -203,18 +220,36 @@ def relative(path: Path, root: Path) -> str:
         return str(path)
 
 
+def working_directory() -> Path | None:
+    """The working directory, or None when it no longer exists (or cannot be read)."""
+    try:
+        return Path(os.getcwd()).resolve()
+    except OSError:
+        return None
+
+
+# Where the reader stood when the command started (run() records it): a command may replace
+# the folder the reader stands in (``cd data``, then generate), and printing a path after
+# that must still work.
+_started_in: list[Path | None] = []
+
+
 def shown(path: Path, cwd: Path | None = None) -> str:
     """``path`` as the reader can use it from where they stand.
 
-    Relative to the working directory when both are inside the repository (``../report.md``
-    from ``project/``), absolute otherwise; every command prints paths through this.
+    Relative to the working directory (as it was when the command started) when both are
+    inside the repository (``../report.md`` from ``project/``), absolute otherwise; every
+    command prints paths through this, and it never fails.
     """
-    path = Path(path).resolve()
-    here = Path(cwd if cwd is not None else os.getcwd()).resolve()
-    if _inside(path, ROOT) and _inside(here, ROOT):
+    try:
+        path = Path(path).resolve()
+    except OSError:
+        path = Path(os.path.abspath(path))
+    here = cwd if cwd is not None else (_started_in[-1] if _started_in else working_directory())
+    if here is not None and _inside(path, ROOT) and _inside(Path(here), ROOT):
         try:
             return Path(os.path.relpath(path, here)).as_posix()
-        except ValueError:  # another drive on Windows
+        except (ValueError, OSError):  # another drive on Windows
             pass
     return str(path)
 

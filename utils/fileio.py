@@ -5,6 +5,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import stat
 import tempfile
 from contextlib import ExitStack, contextmanager
@@ -12,13 +13,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from utils.errors import KitError
+from utils.errors import KitError, os_reason
 
 CHUNK = 1 << 20
 
 
 class NotRegularFile(OSError):
-    """An input path that is a directory, FIFO or device where a file is expected."""
+    """A path that is a directory, FIFO or device where a file is expected (or the reverse)."""
+
+    def what(self) -> str:
+        """``PATH is a FIFO, not a regular file``."""
+        return f"{self.filename} {self.strerror}"
 
 
 def open_input(path: Path | str, mode: str = "rb", **kwargs: Any) -> IO[Any]:
@@ -30,15 +35,34 @@ def open_input(path: Path | str, mode: str = "rb", **kwargs: Any) -> IO[Any]:
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
-        mode_bits = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode_bits):
-            kind = ("a directory" if stat.S_ISDIR(mode_bits) else
-                    "a FIFO" if stat.S_ISFIFO(mode_bits) else "a device or socket")
-            raise NotRegularFile(errno.EINVAL, f"is {kind}, not a regular file", str(path))
+        _refuse_kind(os.fstat(fd).st_mode, path, directory=False)
         return os.fdopen(fd, mode, **kwargs)
     except BaseException:
         os.close(fd)
         raise
+
+
+def _refuse_kind(mode_bits: int, path: Path | str, directory: bool) -> None:
+    """NotRegularFile unless ``mode_bits`` are a regular file (a directory if ``directory``)."""
+    if (stat.S_ISDIR(mode_bits) if directory else stat.S_ISREG(mode_bits)):
+        return
+    kind = ("a directory" if stat.S_ISDIR(mode_bits) else "a FIFO" if stat.S_ISFIFO(mode_bits)
+            else "a regular file" if stat.S_ISREG(mode_bits) else "a device or socket")
+    wanted = "a directory" if directory else "a regular file"
+    raise NotRegularFile(errno.EINVAL, f"is {kind}, not {wanted}", str(path))
+
+
+def check_output(target: Path, directory: bool = False) -> None:
+    """Refuse to replace an existing ``target`` that is not a regular file (or directory).
+
+    Outputs are renamed over their target: without this a FIFO or a device (``/dev/null``)
+    named as an output would silently become a file.
+    """
+    try:
+        mode_bits = os.stat(target).st_mode
+    except OSError:  # absent (or unreadable: the write itself will say so)
+        return
+    _refuse_kind(mode_bits, target, directory)
 
 
 def read_input_text(path: Path | str) -> str:
@@ -85,7 +109,11 @@ def staging_dir(parent: Path, prefix: str, suffix: str) -> Path:
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it into place only on success."""
+    """Yield a temporary path beside ``target``; move it into place only on success.
+
+    An existing target that is not a regular file fails first (NotRegularFile, an OSError).
+    """
+    check_output(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                     dir=target.parent)
@@ -125,9 +153,37 @@ def write_outputs(out_dir: Path, texts: dict[str, str], what: str) -> list[Path]
             for tmp, text in zip(staged, texts.values()):
                 with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
                     handle.write(text)
+    except NotRegularFile as exc:
+        raise KitError(f"cannot write {what}: {exc.what()}") from None
     except OSError as exc:
-        raise KitError(f"cannot write {what} to {out_dir}: {exc.strerror or exc}") from None
+        raise KitError(f"cannot write {what} to {out_dir}: {os_reason(exc)}") from None
     return paths
+
+
+def replace_dir(staging: Path, target: Path, aside_prefix: str, aside_suffix: str) -> None:
+    """Put the directory ``staging`` at ``target``: the old target is renamed aside (into a
+    new directory ``<aside_prefix>XXXX<aside_suffix>`` beside it), then removed.
+
+    On failure the previous target is put back. A target that is not a directory is refused.
+    """
+    check_output(target, directory=True)
+    aside = None
+    if target.exists() or target.is_symlink():
+        aside = Path(tempfile.mkdtemp(prefix=aside_prefix, suffix=aside_suffix, dir=target.parent))
+        try:
+            os.replace(target, aside / target.name)
+        except OSError:
+            os.rmdir(aside)
+            raise
+    try:
+        os.replace(staging, target)
+    except OSError:
+        if aside is not None:
+            os.replace(aside / target.name, target)  # put the previous one back
+        raise
+    fsync_dir(target.parent)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def cents_to_str(cents: int) -> str:

@@ -66,9 +66,18 @@ def _acquire(lock_path: Path, shared: bool, wait: float, make_parent: bool) -> i
 
 
 def _release(fd: int, lock_path: Path) -> None:
-    """Unlock; the last holder (the one that can lock exclusively) removes the file."""
+    """Unlock; the last holder (the one that can lock exclusively) removes the file.
+
+    Windows cannot remove an open file: there the descriptor is closed (which unlocks) first,
+    and the removal fails harmlessly while another process still has the file open.
+    """
+    if os.name == "nt":
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            lock_path.unlink()
+        return
     try:
-        if os.name != "nt" and _try_lock(fd, shared=False) and _same_file(fd, lock_path):
+        if _try_lock(fd, shared=False) and _same_file(fd, lock_path):
             with contextlib.suppress(OSError):
                 lock_path.unlink()
     finally:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from utils.errors import KitError
+from utils.errors import KitError, os_reason
 from utils.fileio import read_input_text
 
 _HEADER = re.compile(r"^--\s*([a-z_]+):\s*(.*?)\s*$")
@@ -28,7 +28,7 @@ def read_sql_file(path: Path) -> SqlFile:
     try:
         text = read_input_text(path)
     except OSError as exc:
-        raise KitError(f"cannot read {path}: {exc.strerror}") from None
+        raise KitError(f"cannot read {path}: {os_reason(exc)}") from None
     header: dict[str, str] = {}
     for line in text.splitlines():
         match = _HEADER.match(line)

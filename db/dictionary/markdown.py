@@ -12,7 +12,7 @@ from pathlib import Path
 
 from db.schema import Column, Schema, Table, load_schema
 from db.schema_docs import TableText, foreign_keys, parse_index, read_schema_text, unique_keys
-from utils.errors import CheckFailed, KitError, SchemaError
+from utils.errors import CheckFailed, SchemaError, file_errors
 from utils.fileio import write_text_atomic
 
 GENERATOR = "python project/generate_docs.py"
@@ -33,10 +33,9 @@ def build_dictionary(schema_path: Path) -> str:
 
 
 def write_dictionary(schema_path: Path, target: Path) -> Path:
-    try:
-        write_text_atomic(target, build_dictionary(schema_path))
-    except OSError as exc:
-        raise KitError(f"cannot write {target}: {exc.strerror or exc}") from None
+    text = build_dictionary(schema_path)
+    with file_errors(target):
+        write_text_atomic(target, text)
     return target
 
 

@@ -14,7 +14,6 @@ import logging
 import os
 import shutil
 import sqlite3
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
@@ -24,8 +23,8 @@ from db.export.postgres import load_script, postgres_schema
 from db.schema import Schema, Table, load_schema, quote
 from db.connect import connect_readonly
 from utils.config import KIT_NAME, MANIFEST_NAME, SCHEMA_PATH
-from utils.errors import KitError
-from utils.fileio import fsync_dir, sha256_file, staging_dir, to_json, write_text
+from utils.errors import KitError, os_reason
+from utils.fileio import NotRegularFile, replace_dir, sha256_file, staging_dir, to_json, write_text
 from utils.locking import exclusive_lock
 
 log = logging.getLogger(__name__)
@@ -52,9 +51,10 @@ def export(db_path: Path, out_dir: Path, formats: Sequence[str],
         conn.execute("BEGIN")  # one snapshot for every table and every format
         try:
             return _export_all(conn, schema, Path(out_dir), list(formats))
-        except OSError as exc:
-            raise KitError(f"cannot write the export to {out_dir}: "
-                           f"{exc.strerror or exc}") from None
+        except NotRegularFile as exc:
+            raise KitError(f"cannot write the export: {exc.what()}") from None
+        except OSError as exc:  # SQLite's errors are the database's: cli names it
+            raise KitError(f"cannot write the export to {out_dir}: {os_reason(exc)}") from None
     finally:
         conn.close()
 
@@ -75,7 +75,7 @@ def _export_all(conn: sqlite3.Connection, schema: Schema, out_dir: Path,
                 os.chmod(staged[fmt], 0o755)
             _stage(conn, schema, staged)  # everything is built before anything is replaced
             for fmt in formats:
-                _swap_in(staged[fmt], out_dir / fmt)
+                replace_dir(staged[fmt], out_dir / fmt, f".{fmt}.old.", ".tmp")
                 del staged[fmt]  # only once it is in place: a failed swap still cleans it up
             return [out_dir / fmt for fmt in formats]
         finally:
@@ -202,25 +202,3 @@ def _csv_field(text: str) -> str:
 
 _WRITERS = {"json": _json_writer, "jsonl": _jsonl_writer, "postgres": _csv_writer}
 _EXTENSIONS = {"json": "json", "jsonl": "jsonl", "postgres": "csv"}
-
-
-def _swap_in(stage: Path, target: Path) -> None:
-    """Put ``stage`` at ``target``; an existing target is moved aside first, then removed."""
-    aside = None
-    if target.exists() or target.is_symlink():
-        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", suffix=".tmp",
-                                      dir=target.parent))
-        try:
-            os.rename(target, aside / target.name)
-        except OSError:
-            os.rmdir(aside)
-            raise
-    try:
-        os.rename(stage, target)
-    except OSError:
-        if aside is not None:
-            os.rename(aside / target.name, target)
-        raise
-    if aside is not None:
-        shutil.rmtree(aside)
-    fsync_dir(target.parent)

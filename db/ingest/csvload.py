@@ -21,7 +21,7 @@ from db.ingest.fastpath import line_pattern
 from db.ingest.locate import csv_message, locate_bad_utf8, nul_column
 from db.ingest.values import FIELD_LIMIT, ValueProblem, converter
 from db.schema import Table
-from utils.errors import DataError
+from utils.errors import DataError, os_reason
 from utils.fileio import open_input
 
 # psql's \copy ends its input at a line "\." even inside a quoted CSV value (PostgreSQL 15),
@@ -76,7 +76,7 @@ class CsvSource:
         except FileNotFoundError:
             raise self.error(f"file not found in {self.path.parent}") from None
         except OSError as exc:
-            raise self.error(f"cannot read: {exc.strerror}") from None
+            raise self.error(f"cannot read: {os_reason(exc)}") from None
         hashing = self._hashing = HashingReader(raw)
         text = io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig", newline="")
         try:
@@ -91,7 +91,7 @@ class CsvSource:
             # quote); the record's first line is where the fault is.
             raise self.error(csv_message(exc), self._record_line) from None
         except OSError as exc:  # an I/O error mid-file is this file's, not the database's
-            raise self.error(f"cannot read: {exc.strerror or exc}") from None
+            raise self.error(f"cannot read: {os_reason(exc)}") from None
         finally:
             text.close()
         self.sha256 = hashing.digest.hexdigest()

@@ -87,11 +87,11 @@ def _column_card(column: dict[str, Any]) -> str:
     if column["role"] == "measure":
         quartiles = column["quartiles"]
         facts += [("mean", column["mean"]), ("std dev", column["stddev"]),
-                  ("quartiles", " / ".join(_fmt(quartiles.get(k)) for k in ("q1", "median", "q3")))]
+                  ("quartiles", " / ".join(_group_integers(quartiles.get(k)) for k in ("q1", "median", "q3")))]
         bins = column["histogram"]
         chart = _bars([b["count"] for b in bins],
-                      [f"{_fmt(b['from'])}–{_fmt(b['to'])}" for b in bins],
-                      _fmt(bins[0]["from"]) if bins else "", _fmt(bins[-1]["to"]) if bins else "",
+                      [f"{_group_integers(b['from'])}–{_group_integers(b['to'])}" for b in bins],
+                      _group_integers(bins[0]["from"]) if bins else "", _group_integers(bins[-1]["to"]) if bins else "",
                       f"histogram of {column['column']}")
     elif column["role"] == "time":
         months = column["months"]
@@ -100,10 +100,10 @@ def _column_card(column: dict[str, Any]) -> str:
                       f"rows per month of {column['column']}")
     elif column["role"] == "text":
         length = column["length"]
-        facts.append(("length", f"{_fmt(length['min'])}–{_fmt(length['max'])}, "
-                                f"mean {_fmt(length['mean'])}"))
+        facts.append(("length", f"{_group_integers(length['min'])}–{_group_integers(length['max'])}, "
+                                f"mean {_group_integers(length['mean'])}"))
         chart = _top_values(column["top"], column["count"], column["distinct"])
-    rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(_fmt(v))}</dd>" for k, v in facts)
+    rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(_group_integers(v))}</dd>" for k, v in facts)
     declared, inferred = escape(column["declared"]), escape(column["inferred"])
     return (f'<article class="card"><h3>{escape(column["column"])}'
             f'<span class="tag">{declared} · values look {inferred}</span>'
@@ -161,7 +161,7 @@ def _correlations(pairs: list[dict[str, Any]]) -> str:
         cells = []
         for b in names:
             r = Decimal(1) if a == b else value.get((a, b))
-            cells.append(f'<td class="num" style="{_shade(r)}">{escape(_fmt(r))}</td>')
+            cells.append(f'<td class="num" style="{_shade(r)}">{escape(_group_integers(r))}</td>')
         rows.append(f"<tr><th>{escape(a)}</th>{''.join(cells)}</tr>")
     return (f'<h3 style="margin-top:16px">Pearson correlation</h3><div class="card">'
             f'<table><tr><th></th>{head}</tr>{"".join(rows)}</table></div>')
@@ -174,7 +174,8 @@ def _shade(r: Decimal | None) -> str:
     return f"background: rgba({colour}, {abs(r) * Decimal('0.45'):.2f})"
 
 
-def _fmt(value: Any) -> str:
+def _group_integers(value: Any) -> str:
+    """Integers with thousands separators (1,234); Decimals and text as they are; None a dash."""
     if value is None:
         return "–"
     if isinstance(value, bool):

@@ -18,7 +18,7 @@ from db.checks import load_checks, run_check
 from db.meta import DATASET_KEYS, as_number, read_meta
 from db.schema import load_schema, quote
 from db.connect import connect_readonly
-from queries.runner import load_query, run
+from queries.runner import load_query, run_query
 from utils.config import CHECKS_DIR, KIT_NAME, META_TABLE, QUERIES_DIR
 from utils.errors import KitError
 from utils.fileio import open_input, sha256_file, to_json, write_outputs
@@ -41,7 +41,7 @@ def build_report(db_path: Path, data_dir: Path, schema_path: Path,
                                            outcome.violations,
                                            [f"{check.table} {row[0]}: {row[1]}" for row in outcome.examples]))
             def query(name: str, **params: Any) -> list[dict[str, Any]]:
-                return run(conn, load_query(name, queries_dir), params).rows
+                return run_query(conn, load_query(name, queries_dir), params).rows
             kpis = query("kpis")[0]
             trends = {
                 "monthly": query("monthly_sales"),
@@ -136,7 +136,8 @@ def write_report(report: dict[str, Any], out_dir: Path) -> list[Path]:
                                    "report.md": render_markdown(report)}, "the report")
 
 
-def _fmt(value: Any) -> str:
+def _group_numbers(value: Any) -> str:
+    """Integers and Decimals with thousands separators (1,234.50); text as it is; None a dash."""
     if value is None:
         return "–"
     if isinstance(value, Decimal):
@@ -148,7 +149,7 @@ def _fmt(value: Any) -> str:
 
 def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(_fmt(v).replace("|", "\\|") for v in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(_group_numbers(v).replace("|", "\\|") for v in row) + " |" for row in rows]
     return lines + [""]
 
 
