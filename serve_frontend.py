@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-from server.serve import banner, make_server, port_arg, serve_until_stopped
+from server.serve import add_sql_options, banner, make_server, port_arg, serve_until_stopped, sql_limits
 from utils import cli
 
 PROG = "serve_frontend.py"
@@ -23,12 +23,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "read, opened read-only (default: db/ecommerce.db under --root)")
     parser.add_argument("--data-dir", type=cli.path_arg, default=None, help="CSV directory /api/health "
                         "compares with the SHA-256s recorded in the database (default: data/ under --root)")
+    add_sql_options(parser)
     args = parser.parse_args(argv)
     cli.configure_logging(args)
 
     def body() -> int:
         with make_server(args.host, args.port, args.root, args.quiet, db_path=args.db,
-                         data_dir=args.data_dir) as server:
+                         data_dir=args.data_dir, sql_limits=sql_limits(args)) as server:
             serve_until_stopped(server, lambda: print(*banner(server, args.host), sep="\n", flush=True))
         return 0
 

@@ -6,15 +6,20 @@ query string, the If-None-Match header and the connection's ``Session``, and sen
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from decimal import Decimal
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qsl
 
+from api.console import Limits
 from api.dataset import Database, Snapshot
 from api.http_errors import RequestError, bad_parameter, not_found
 from api.handlers import Call
@@ -23,6 +28,10 @@ from api.spec import Route
 from queries.params import MAX_QUERY_FIELDS, ParamError, parse_query
 from api.tables import SCHEMA
 from utils.fileio import to_json
+
+log = logging.getLogger(__name__)
+CSV = "text/csv; charset=utf-8"
+GZIP_TAG = "-gzip"   # the server marks a gzipped body's ETag so; either form matches the data
 
 
 @dataclass(frozen=True)
@@ -102,30 +111,23 @@ class BodyCache:
 
 class Api:
     def __init__(self, db_path: Path, data_dir: Path, root: Path,
-                 routes: dict[str, Route] | None = None) -> None:
-        self.database = Database(db_path, data_dir, root, SCHEMA)
+                 routes: dict[str, Route] | None = None, sql_limits: Limits | None = None) -> None:
+        self.database = Database(db_path, data_dir, root, SCHEMA, sql_limits)
         self.routes = ROUTES if routes is None else routes
         self.cache = BodyCache()
 
     def respond(self, path: str, query: str, if_none_match: str | None,
                 session: Session, accept: str | None = None) -> Response:
-        found = match(path, self.routes)
-        if found is None:
-            raise not_found(f"no API endpoint at {path[:200]}; see /api/ or /api/docs")
-        route, path_values = found
+        route, path_values, as_csv = self._route(path)
         if route.html_alternative:
             if prefers_html(accept):
                 return Response(HTTPStatus.SEE_OTHER, b"", "text/plain; charset=utf-8",
                                 {"Location": route.html_alternative, "Vary": "Accept",
                                  "Cache-Control": route.cache})
         pairs = _pairs(query)
-        try:  # the same parser and messages as run_query.py --param
-            params = {p.name: p.parse(path_values[p.name])
-                      for p in route.params if p.location == "path"}
-            params.update(parse_query([p for p in route.params if p.location == "query"],
-                                      pairs, path))
-        except ParamError as exc:
-            raise bad_parameter(str(exc)) from None
+        if route.csv is not None and ("format", "csv") in pairs:
+            as_csv = True
+        params = _parse(route, path_values, pairs, path)
         if route.database:
             try:
                 session.snapshot = self.database.snapshot(session.snapshot)
@@ -139,23 +141,79 @@ class Api:
         if route.etag == "dataset":
             assert session.snapshot is not None
             etag = _etag(session.snapshot.fingerprint, path, query)
-            if _matches(if_none_match, etag):
+            if etag_matches(if_none_match, etag):
                 return _not_modified(route, headers, etag)
 
+        following: list[str] = []
+
         def compute() -> bytes:
-            return _encode(route.handler(Call(params, session.snapshot if route.database else None,
-                                              self.database, path, tuple(pairs), self.routes)))
+            value = route.handler(Call(params, session.snapshot if route.database else None,
+                                       self.database, path, tuple(pairs), self.routes))
+            if isinstance(value, dict) and value.get("next"):
+                following.append(value["next"])
+            return to_csv(value, route.csv) if as_csv else _encode(value)
         if route.cached and etag is not None:
             body = self.cache.get_or_compute(etag, compute)
         else:
             body = compute()
         if route.etag == "body":
             etag = _etag(hashlib.sha256(body).hexdigest())
-            if _matches(if_none_match, etag):
+            if etag_matches(if_none_match, etag):
                 return _not_modified(route, headers, etag)
         if etag is not None:
             headers["ETag"] = etag
-        return Response(HTTPStatus.OK, body, route.media_type, headers)
+        if following:  # a page's next page, also for CSV, whose body has no "next"
+            headers["Link"] = f'<{following[0]}>; rel="next"'
+        return Response(HTTPStatus.OK, body, CSV if as_csv else route.media_type, headers)
+
+    def warm(self) -> None:
+        """Compute what the first requests would: the health comparison (hashing the CSVs)
+        and every cached aggregate, at its defaults and at its documented example.
+
+        Run in the background when the server starts; a client that arrives meanwhile
+        waits for the same single computation (``BodyCache``), not a second one.
+        """
+        session = Session()
+        try:
+            for route in self.routes.values():
+                if route.name == "health" or (route.cached and "{" not in route.path):
+                    for query in dict.fromkeys(("", route.example)):
+                        self.respond(route.path, query, None, session)
+        except Exception as exc:  # no database yet, a replaced one, data being generated: the
+            log.info("not warmed: %s", exc)  # first request computes it and reports any error
+        finally:
+            session.close()
+
+    def _route(self, path: str) -> tuple[Route, dict[str, str], bool]:
+        """The route of a path, its path parameters, and whether PATH.csv asked for CSV."""
+        found = match(path, self.routes)
+        if found is None and path.endswith(".csv"):
+            found = match(path[:-len(".csv")], self.routes)
+            if found is not None and found[0].csv is not None:
+                return found[0], found[1], True
+            found = None
+        if found is None:
+            raise not_found(f"no API endpoint at {path[:200]}; see /api/ or /api/docs")
+        return found[0], found[1], False
+
+
+def _parse(route: Route, path_values: dict[str, str], pairs: list[tuple[str, str]],
+           path: str) -> dict[str, Any]:
+    """The route's parameters, parsed as run_query.py --param parses them (same messages)."""
+    declared = [p for p in route.params if p.location == "query"]
+    if route.csv is not None:   # format=csv|json chooses the encoding, on any CSV-able route
+        declared_names = {p.name for p in declared}
+        pairs = [(k, v) for k, v in pairs if k != "format" or "format" in declared_names]
+    if route.open_params:
+        names = {p.name for p in declared}
+        pairs = [(k, v) for k, v in pairs if k in names]
+    try:
+        params = {p.name: p.parse(path_values[p.name])
+                  for p in route.params if p.location == "path"}
+        params.update(parse_query(declared, pairs, path))
+    except ParamError as exc:
+        raise bad_parameter(str(exc)) from None
+    return params
 
 
 def prefers_html(accept: str | None) -> bool:
@@ -196,8 +254,29 @@ def _pairs(query: str) -> list[tuple[str, str]]:
         raise bad_parameter(f"the query string has more than {MAX_QUERY_FIELDS} parameters") from None
 
 
+def to_csv(value: Any, columns: tuple[str, ...] | None) -> bytes:
+    """A list, a query's rows or a console result as CSV: a header, then one line per row.
+
+    The columns are the route's (a list's table, a query's header), or the body's own
+    ``columns`` for /api/sql; money keeps its two decimals, NULL is an empty field.
+    """
+    names = list(value["columns"]) if "columns" in value else list(columns or ())
+    rows = value["rows"] if "rows" in value else value["items"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        cells = [row[n] for n in names] if isinstance(row, dict) else row
+        writer.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal) else v
+                         for v in cells])
+    return out.getvalue().encode("utf-8")
+
+
 def _encode(value: Any) -> bytes:
-    """Text as it is (the docs page); anything else as JSON with exact Decimals."""
+    """Bytes as they are (a handler's own cached body), text as it is (the docs page),
+    anything else as JSON with exact Decimals."""
+    if isinstance(value, bytes):
+        return value
     return (value if isinstance(value, str) else to_json(value)).encode("utf-8")
 
 
@@ -205,11 +284,11 @@ def _etag(*parts: str) -> str:
     return '"' + hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
     """If-None-Match's weak comparison: any listed tag, with or without W/, or *."""
     if not if_none_match:
         return False
-    tags = [t.strip() for t in if_none_match.split(",")]
+    tags = [t.strip().replace(GZIP_TAG + '"', '"') for t in if_none_match.split(",")]
     return "*" in tags or any((t[2:] if t.startswith("W/") else t) == etag for t in tags)
 
 

@@ -14,10 +14,12 @@ import os
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from api.console import Limits
 from api.http_errors import unavailable
 from db.meta import read_meta
 from db.schema import Schema, quote
@@ -45,6 +47,7 @@ class Snapshot:
     files: dict[str, dict[str, Any]]     # CSV file name -> sha256 and rows recorded at ingest
     settings: dict[str, str]             # the 'run' rows: seed, scale, generator, ...
     _counts: dict[str, int] | None = field(default=None, repr=False)
+    console: Any = field(default=None, repr=False)   # api.console.Console, opened on first use
 
     def row_counts(self, schema: Schema) -> dict[str, int]:
         if self._counts is None:
@@ -54,15 +57,59 @@ class Snapshot:
 
     def close(self) -> None:
         self.conn.close()
+        if self.console is not None:
+            self.console.close()
+
+
+class CountCache:
+    """Totals of filtered lists by dataset fingerprint, SQL and arguments, bounded in entries.
+
+    The data behind one fingerprint never changes, so a total counted once stays right;
+    the next request with the same filters skips the scan (19 ms on orders at scale 100).
+    """
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self.max_entries = max_entries
+        self._totals: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def total(self, snapshot: Snapshot, sql: str, args: list[Any]) -> int:
+        key = (snapshot.fingerprint, sql, *args)
+        with self._lock:
+            if key in self._totals:
+                self._totals.move_to_end(key)
+                return self._totals[key]
+        (total,) = snapshot.conn.execute(sql, args).fetchone()
+        with self._lock:
+            self._totals[key] = total
+            while len(self._totals) > self.max_entries:
+                self._totals.popitem(last=False)
+        return total
 
 
 class Database:
     """Where the database and the CSVs it was loaded from live; opens snapshots of it."""
 
-    def __init__(self, path: Path, data_dir: Path, root: Path, schema: Schema) -> None:
+    def __init__(self, path: Path, data_dir: Path, root: Path, schema: Schema,
+                 sql_limits: Limits | None = None) -> None:
         self.path, self.data_dir, self.root, self.schema = Path(path), Path(data_dir), root, schema
-        self._hashes: dict[Path, tuple[tuple[int, ...], str]] = {}
+        self.sql_limits = sql_limits or Limits()   # the bounds of /api/sql
+        self.counts = CountCache()
+        self.health_bodies: dict[tuple[str, str], bytes] = {}   # api.handlers.health's cache
+        self._row_counts: dict[str, dict[str, int]] = {}
+        self._hashes: dict[str, tuple[tuple[int, ...], str]] = {}   # by str(path)
+        self._paths: dict[str, str] = {}                              # CSV name -> str(path)
         self._lock = threading.Lock()
+
+    def row_counts(self, snapshot: Snapshot) -> dict[str, int]:
+        """Rows per data table, counted once per dataset, not once per connection."""
+        with self._lock:
+            counts = self._row_counts.get(snapshot.fingerprint)
+        if counts is None:
+            counts = snapshot.row_counts(self.schema)
+            with self._lock:
+                self._row_counts = {snapshot.fingerprint: counts}
+        return counts
 
     def repo_relative(self, path: Path) -> str:
         """A path as the API reports it: relative to the repository root when inside it."""
@@ -125,21 +172,43 @@ class Database:
                                   f"{self.repo_relative(self.schema.path)}; rebuild it with {REBUILD}")
 
     def csv_differences(self, files: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
-        """The CSVs in the data directory that differ from submission_meta; None without one."""
+        """The CSVs in the data directory that differ from submission_meta; None without one.
+
+        When every file still has the identity (inode, size, mtime, ctime) it had when it was
+        hashed, the answer is known without the data lock (whose lock file costs ~5 ms to
+        create and remove on each request); any change, a replacement included, takes the
+        locked path and hashes again.
+        """
+        known = self._known_digests(files)
+        if known is not None:
+            return _differences(files, known)
         try:
             with reading_data(self.data_dir, wait=DATA_WAIT):  # never a half-replaced directory
                 if not self.data_dir.is_dir():
                     return None
-                differ = []
-                for name, recorded in files.items():
-                    actual = self._sha256(self.data_dir / name)
-                    if actual != recorded["sha256"]:
-                        differ.append({"file": name,
-                                       "problem": "missing" if actual is None else "changed",
-                                       "recorded_sha256": recorded["sha256"], "sha256": actual})
-                return differ
+                return _differences(files, {name: self._sha256(self.data_dir / name)
+                                            for name in files})
         except LockedError as exc:
             raise unavailable("data_busy", str(exc)) from None
+
+    def _known_digests(self, files: dict[str, dict[str, Any]]) -> dict[str, str] | None:
+        """Every file's cached digest if none has changed since it was hashed; else None."""
+        known = {}
+        with self._lock:
+            hashes = dict(self._hashes)
+        for name in files:
+            path = self._paths.get(name)
+            if path is None:   # str(Path) once per name: pathlib costs more than the stat
+                path = self._paths.setdefault(name, str(self.data_dir / name))
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return None
+            cached = hashes.get(path)
+            if cached is None or cached[0] != _identity(stat):
+                return None
+            known[name] = cached[1]
+        return known
 
     def _sha256(self, path: Path) -> str | None:
         """A file's SHA-256, hashed again whenever the file may have been written.
@@ -153,9 +222,9 @@ class Database:
             stat = os.stat(path)
         except OSError:
             return None
-        identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        identity = _identity(stat)
         with self._lock:
-            cached = self._hashes.get(path)
+            cached = self._hashes.get(str(path))
         if cached is not None and cached[0] == identity:
             return cached[1]
         try:
@@ -165,5 +234,20 @@ class Database:
         if CTIME_IS_CHANGE_TIME and \
                 time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
             with self._lock:
-                self._hashes[path] = (identity, digest)
+                self._hashes[str(path)] = (identity, digest)
         return digest
+
+
+def _identity(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _differences(files: dict[str, dict[str, Any]],
+                 digests: dict[str, str | None]) -> list[dict[str, Any]]:
+    differ = []
+    for name, recorded in files.items():
+        actual = digests[name]
+        if actual != recorded["sha256"]:
+            differ.append({"file": name, "problem": "missing" if actual is None else "changed",
+                           "recorded_sha256": recorded["sha256"], "sha256": actual})
+    return differ

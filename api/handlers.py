@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+from api.console import Console, sql_params
 from api.dataset import REBUILD, Database, Snapshot
-from api.http_errors import not_found
+from api.http_errors import not_found, unavailable
 from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
 from db.meta import DATASET_KEYS, as_number
 from queries.runner import Query, load_query, run_query
+from utils.fileio import to_json
 
 
 @dataclass(frozen=True)
@@ -37,17 +39,33 @@ class Call:
 Handler = Callable[[Call], Any]
 
 
-def health(call: Call) -> dict[str, Any]:
-    """Database identity and row counts, and whether data/ still holds the CSVs it was loaded from."""
+def health(call: Call) -> bytes:
+    """Database identity and row counts, and whether data/ still holds the CSVs it was loaded from.
+
+    The CSVs are compared on every request (by stat, hashing a file again when it may have
+    changed); the body is built and encoded once per dataset and comparison result.
+    """
     snapshot, database = call.snapshot, call.database
     assert snapshot is not None
     differ = database.csv_differences(snapshot.files)
+    key = (snapshot.fingerprint, repr(differ))
+    body = database.health_bodies.get(key)
+    if body is None:
+        body = to_json(_health(database, snapshot, differ)).encode("utf-8")
+        if len(database.health_bodies) >= 16:
+            database.health_bodies.clear()
+        database.health_bodies[key] = body
+    return body
+
+
+def _health(database: Database, snapshot: Snapshot,
+            differ: list[dict[str, Any]] | None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "status": "degraded" if differ else "ok",
         "database": database.repo_relative(database.path),
         "data_dir": database.repo_relative(database.data_dir),
         "dataset": {key: as_number(snapshot.settings.get(key)) for key in DATASET_KEYS},
-        "row_counts": snapshot.row_counts(SCHEMA),
+        "row_counts": database.row_counts(snapshot),
         "files": [{"file": name, "rows": meta["rows"], "sha256": meta["sha256"]}
                   for name, meta in snapshot.files.items()],
         "csv_matches_meta": None if differ is None else not differ,
@@ -76,7 +94,7 @@ def page(call: Call, items: list[dict[str, Any]], total: int) -> dict[str, Any]:
 
 def list_handler(resource: Resource) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
-        return page(call, *list_rows(call.conn, resource, call.params))
+        return page(call, *list_rows(call.conn, resource, call.params, _counter(call)))
     handle.__doc__ = f"A page of {resource.name}."
     return handle
 
@@ -97,7 +115,15 @@ def user_orders(call: Call) -> dict[str, Any]:
     key = call.params["id"]
     if not exists(call.conn, users, key):
         raise not_found(f"there is no user with user_id {key}")
-    return page(call, *list_rows(call.conn, orders, {**call.params, "user_id": key}))
+    return page(call, *list_rows(call.conn, orders, {**call.params, "user_id": key},
+                                 _counter(call)))
+
+
+def _counter(call: Call) -> Callable[[str, list[Any]], int]:
+    """Totals through the database's count cache, for this request's snapshot."""
+    snapshot = call.snapshot
+    assert snapshot is not None
+    return lambda sql, args: call.database.counts.total(snapshot, sql, args)
 
 
 def query_handler(query: Query) -> Handler:
@@ -115,3 +141,16 @@ STATUS_COUNTS: Query = load_query("order_status_counts")
 def order_summary(call: Call) -> dict[str, Any]:
     """The headline figures (queries/kpis.sql) and the orders in each state."""
     return {**run_query(call.conn, KPIS).rows[0], "by_status": run_query(call.conn, STATUS_COUNTS).rows}
+
+
+def sql_console(call: Call) -> dict[str, Any]:
+    """One read-only SELECT with the request's other parameters bound by name (api.console)."""
+    snapshot = call.snapshot
+    assert snapshot is not None
+    if snapshot.console is None:
+        try:
+            snapshot.console = Console(call.database.path)
+        except sqlite3.Error as exc:
+            raise unavailable("database_unavailable", f"cannot open the database: {exc}") from None
+    return snapshot.console.run(call.params["sql"], sql_params(call.query),
+                                call.database.sql_limits)

@@ -20,7 +20,18 @@ TAGS = {
     "tables": "The tables of db/schema.sql: paginated lists with filters and sorting, and "
               "single rows.",
     "analytics": "Named queries of queries/, the same SQL the report runs.",
+    "sql": "Your own read-only SELECT over the same database, bounded in time and rows.",
 }
+CSV_NOTE = ("a header of column names, then one line per row; money with two decimals, "
+            "NULL as an empty field")
+SQL_RESULT = {
+    "type": "object", "required": ["columns", "rows", "truncated", "elapsed_ms"],
+    "properties": {
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "rows": {"type": "array", "items": {"type": "array", "description": "one value per "
+                 "column: number, text, null (a BLOB as hex text)"}},
+        "truncated": {"type": "boolean", "description": "more rows matched than the cap"},
+        "elapsed_ms": {"type": "number", "description": "time SQLite spent, in milliseconds"}}}
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
     "properties": {"error": {
@@ -143,6 +154,8 @@ def document(routes: Iterable[Route]) -> dict[str, Any]:
 def _operation(route: Route) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": route.summary,
                           "content": {route.media_type.split(";")[0]: {"schema": route.response}}}
+    if route.csv is not None:
+        ok["content"]["text/csv"] = {"schema": {"type": "string", "description": CSV_NOTE}}
     if route.etag != "none":
         ok["headers"] = {"ETag": {"schema": {"type": "string"}, "description":
                                   "send it back in If-None-Match to get 304 while it is current"}}
@@ -161,9 +174,15 @@ def _operation(route: Route) -> dict[str, Any]:
         responses["503"] = {"$ref": "#/components/responses/503"}
     operation = {"operationId": route.name, "summary": route.summary, "tags": [route.tag],
                  "parameters": [p.openapi() for p in route.params], "responses": responses}
-    if route.description:
-        operation["description"] = route.description
+    description = " ".join(filter(None, (route.description, _csv_text(route))))
+    if description:
+        operation["description"] = description
     return operation
+
+
+def _csv_text(route: Route) -> str:
+    return "" if route.csv is None else \
+        f"The same as CSV at {route.path}.csv (or with format=csv): {CSV_NOTE}."
 
 
 def docs_page(routes: Iterable[Route]) -> str:
@@ -217,6 +236,10 @@ def _endpoint_html(route: Route) -> str:
     e = html.escape
     url = example_url(route)
     note = f'<p class="muted">{e(route.description)}</p>' if route.description else ""
+    if route.csv is not None:
+        csv_url = example_path(route) + ".csv" + (f"?{route.example}" if route.example else "")
+        note += (f'<p class="example">As CSV: <a href="{e(csv_url)}"><code>{e(csv_url)}'
+                 f'</code></a> (or <code>format=csv</code>)</p>')
     rows = "".join(
         f"<tr><th scope=\"row\"><code>{e(p.name)}</code></th><td>{e(p.location)}</td>"
         f"<td>{e(_values_text(p))}</td><td>{e(p.description)}</td></tr>"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from api import handlers, openapi
+from api import handlers, library, openapi
 from api.spec import HTML, JSON, Route
 from api.tables import RESOURCES, SCHEMA, Resource, component_name, row_schema
 from queries.params import Param
@@ -29,7 +29,7 @@ def _list_route(resource: Resource, example: str) -> Route:
     return Route(f"/api/{resource.name}", f"list_{resource.name}", handlers.list_handler(resource),
                  f"A page of {resource.name}, filtered and sorted", "tables",
                  resource.list_params(), openapi.page_schema(openapi.ref(item)),
-                 _components(resource.name), example=example)
+                 _components(resource.name), example=example, csv=resource.table.column_names)
 
 
 def _detail_route(resource: Resource) -> Route:
@@ -62,7 +62,7 @@ def _query_route(path: str, name: str, query: Query, summary: str,
     return Route(path, name, handler, summary, "analytics", params,
                  openapi.query_result_schema(component, query), {component: schema},
                  example=example, description=f"Runs queries/{query.path.name}: {query.question}",
-                 cached=True)
+                 cached=True, csv=tuple(query.column_names))
 
 
 def _declared(query: Query, name: str, description: str, example: str) -> Param:
@@ -110,7 +110,7 @@ def _table_routes() -> list[Route]:
               "A page of one user's orders", "tables",
               (_id(r["users"]),) + r["orders"].list_params(without=("user_id",)),
               openapi.page_schema(openapi.ref("Order")), _components("orders"),
-              example="sort=-order_date"),
+              example="sort=-order_date", csv=r["orders"].table.column_names),
     ]
 
 
@@ -151,6 +151,31 @@ def _analytics_routes() -> list[Route]:
     ]
 
 
+MAX_SQL = 8000   # characters: the request line is bounded by the server anyway
+SQL_DEFAULT = "SELECT status, count(*) AS orders FROM orders GROUP BY status ORDER BY status"
+
+
+def _sql_route() -> Route:
+    """/api/sql: one read-only SELECT of the reader's own (api.console)."""
+    params = (Param("sql", "text", "one SELECT or WITH ... SELECT statement; :name "
+                    "placeholders take the other query parameters of the same name "
+                    "(default: the orders per status)", default=SQL_DEFAULT, maximum=MAX_SQL,
+                    example="SELECT status, count(*) AS orders FROM orders GROUP BY status"),
+              Param("format", "choice", "json, or csv (the same as /api/sql.csv)",
+                    default="json", choices=("json", "csv"), example="json"))
+    return Route("/api/sql", "run_sql", handlers.sql_console,
+                 "Run one read-only SELECT and get its columns and rows", "sql", params,
+                 openapi.SQL_RESULT, example="sql=SELECT+status%2C+count%28%2A%29+AS+orders+"
+                 "FROM+orders+WHERE+total_amount+%3E%3D+%3Amin+GROUP+BY+status&min=100",
+                 description="The connection is read-only (mode=ro, query_only) and an "
+                 "authorizer allows only reading: writes, ATTACH, PRAGMA settings, transactions "
+                 "and load_extension are refused with SQLite's message as a 400. A query is "
+                 "stopped at the server's time limit (default 1 s, serve_frontend.py "
+                 "--sql-time-limit) with a 400; at most --sql-max-rows rows (default 1000) "
+                 "are returned, with truncated true when there were more.",
+                 csv=(), open_params=True)
+
+
 def _build() -> dict[str, Route]:
     routes = [
         Route(INDEX, "index", lambda call: openapi.index(call.routes.values()),
@@ -162,6 +187,10 @@ def _build() -> dict[str, Route]:
               etag="none", cache="no-store"),
         *_table_routes(),
         *_analytics_routes(),
+        _sql_route(),
+        Route("/api/sql/library", "sql_library", lambda call: library.library(),
+              "The tables and columns, and every named query as an example for /api/sql", "sql",
+              response=library.LIBRARY_SCHEMA, database=False, etag="body"),
         Route("/api/openapi.json", "openapi", lambda call: openapi.document(call.routes.values()),
               "This API as an OpenAPI 3.1 document", "service",
               response={"type": "object", "description": "OpenAPI 3.1"}, database=False,

@@ -30,3 +30,5 @@ class Route:
     cache: str = "no-cache"
     media_type: str = JSON
     html_alternative: str = ""              # a client preferring text/html is sent here (303)
+    csv: tuple[str, ...] | None = None      # also answers PATH.csv: these columns (empty: the body's)
+    open_params: bool = False               # undeclared query parameters pass to the handler

@@ -150,9 +150,14 @@ def _rows(cursor: sqlite3.Cursor, converters: list[Callable[[Any], Any]]) -> lis
     return [{n: fn(v) for n, fn, v in zip(names, converters, row)} for row in cursor]
 
 
-def list_rows(conn: sqlite3.Connection, resource: Resource, values: dict[str, Any]
+def list_rows(conn: sqlite3.Connection, resource: Resource, values: dict[str, Any],
+              count: Callable[[str, list[Any]], int] | None = None
               ) -> tuple[list[dict[str, Any]], int]:
-    """One page of ``resource`` as ``values`` (parsed parameters) select it, and the total."""
+    """One page of ``resource`` as ``values`` (parsed parameters) select it, and the total.
+
+    ``count(sql, args)`` answers the total (the API's cache: the data cannot change under
+    one ETag); without it the count runs here.
+    """
     table = resource.table
     clauses, args = [], []
     for f in resource.filters:
@@ -161,7 +166,8 @@ def list_rows(conn: sqlite3.Connection, resource: Resource, values: dict[str, An
             clauses.append(template.format(c=quote(f.column)))
             args.append(bind(values[f.param]))
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    (total,) = conn.execute(f"SELECT count(*) FROM {quote(table.name)}{where}", args).fetchone()
+    count_sql = f"SELECT count(*) FROM {quote(table.name)}{where}"
+    total = count(count_sql, args) if count else conn.execute(count_sql, args).fetchone()[0]
     column, descending = values["sort"]
     order = f"{quote(column)} {'DESC' if descending else 'ASC'}"
     if column != resource.key:

@@ -97,6 +97,15 @@ def bench_api(db: Path, data_dir: Path, runs: int) -> dict[str, Any] | None:
             "p90_ms": best["p90_ms"], "p99_ms": best["p99_ms"], "errors": best["errors"]}
 
 
+def bench_endpoints(db: Path, data_dir: Path) -> list[dict[str, Any]]:
+    """Each endpoint of issue 18 under wrk (bench/api_wrk.py), against a bare http.server."""
+    from bench.api_wrk import run
+    rows = run(db, data_dir, seconds=3)
+    for row in rows:
+        log.info(f"  {row['endpoint']:<60} {row['kit']['rps']:>7,} req/s  ratio {row['ratio']}")
+    return rows
+
+
 def data_rows(data_dir: Path) -> int:
     manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
     return sum(f["rows"] for f in manifest["files"])
@@ -126,6 +135,7 @@ def bench_scale(scale: str, workers_list: list[int], runs: int,
     api = bench_api(db, data_dir, runs)
     if api:
         api["scale"] = float(scale)
+        api["endpoints"] = bench_endpoints(db, data_dir)
         rows_out.append(api)
         log.info(f"  {'API (16 clients)':<28} {api['requests_per_s']:>10,} requests/s  "
                  f"p50 {api['p50_ms']} ms  p99 {api['p99_ms']} ms")
@@ -182,6 +192,9 @@ def markdown(results: dict) -> str:
         lines += ["", "| API, scale | requests/s | p50 ms | p90 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
         lines += [f"| {_scale(r['scale'])} | {r['requests_per_s']:,} | {r['p50_ms']} | {r['p90_ms']} | "
                   f"{r['p99_ms']} | {r['errors']} |" for r in api]
+        from bench.api_wrk import markdown_lines
+        for r in api:
+            lines += markdown_lines(_scale(r["scale"]), r.get("endpoints", []))
     for ratio in results["ratios"]:
         lines.append("")
         lines.append(f"Scale {_scale(ratio['scale'])}: ingest with every check runs at {ratio['vs_sqlite_shell']}x "

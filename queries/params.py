@@ -74,8 +74,9 @@ class Param:
         return int(text)
 
     def _parse_text(self, text: str) -> str:
-        if len(text) > MAX_TEXT:
-            raise self._fail(f"at most {MAX_TEXT} characters", text)
+        longest = self.maximum or MAX_TEXT   # a text parameter's maximum is its length
+        if len(text) > longest:
+            raise self._fail(f"at most {longest} characters", text)
         return text
 
     def _parse_date(self, text: str) -> str:
@@ -121,7 +122,7 @@ class Param:
             schema = {"type": "string",
                       "enum": [c for name in self.choices for c in (name, f"-{name}")]}
         else:
-            schema = {"type": "string", "maxLength": MAX_TEXT}
+            schema = {"type": "string", "maxLength": self.maximum or MAX_TEXT}
         if self.default is not None:
             schema["default"] = self.default
         return schema

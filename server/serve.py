@@ -11,11 +11,13 @@ import signal
 import socket
 import socketserver
 import sys
+import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
 from api.app import Api
+from api.console import DEFAULT_MAX_ROWS, DEFAULT_TIME_LIMIT, Limits
 from api.routes import ROUTES
 from server.handler import DashboardHandler
 from server.static import FRONTEND_URL
@@ -127,26 +129,33 @@ def outward_address(family: int) -> str | None:
 
 def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path | None = None,
                 quiet: bool = False, request_timeout: float = 10.0, db_path: Path | None = None,
-                data_dir: Path | None = None) -> DashboardServer:
+                data_dir: Path | None = None, sql_limits: Limits | None = None,
+                warm: bool = True) -> DashboardServer:
     """A bound, listening server for ``root`` (default: this repository), not yet serving;
     port 0 picks a free port.
 
     The API reads ``db_path`` (default: db/ecommerce.db under ``root``) and compares it with
     the CSVs in ``data_dir`` (default: data/ under ``root``). Neither has to exist yet: until
-    the database does, the API answers 503 and the dashboard says so.
+    the database does, the API answers 503 and the dashboard says so. ``sql_limits``
+    bounds /api/sql (default: 1 s and 1,000 rows). ``warm`` computes the cached aggregates
+    and the CSV hashes in a background thread, so the first client does not wait for them.
     """
     root = Path(root or ROOT).resolve()
     index = root / FRONTEND_DIR.relative_to(ROOT) / "index.html"
     if not index.is_file():
         raise KitError(f"no dashboard at {index}; is --root the repository?")
     api = Api(Path(db_path) if db_path else root / DB_PATH.relative_to(ROOT),
-              Path(data_dir) if data_dir else root / DATA_DIR.relative_to(ROOT), root, ROUTES)
+              Path(data_dir) if data_dir else root / DATA_DIR.relative_to(ROOT), root, ROUTES,
+              sql_limits)
     try:
-        return DashboardServer((host, port), root, quiet, request_timeout, api)
+        server = DashboardServer((host, port), root, quiet, request_timeout, api)
     except OSError as exc:
         reason = os_reason(exc)
         hint = " (another server is running there? try --port 0)" if port else ""
         raise KitError(f"cannot listen on {host}:{port}: {reason}{hint}") from None
+    if warm:  # the aggregates and the CSV hashes, before the first client asks (api.Api.warm)
+        threading.Thread(target=api.warm, name="warm", daemon=True).start()
+    return server
 
 
 def banner(server: DashboardServer, host: str) -> list[str]:
@@ -180,6 +189,20 @@ def serve_until_stopped(server: DashboardServer, announce: Callable[[], None]) -
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def add_sql_options(parser: argparse.ArgumentParser) -> None:
+    """--sql-time-limit and --sql-max-rows: the bounds of /api/sql."""
+    parser.add_argument("--sql-time-limit", type=cli.positive_float, default=DEFAULT_TIME_LIMIT,
+                        metavar="SECONDS", help="a query of /api/sql is stopped after this "
+                        "long (default: %(default)s)")
+    parser.add_argument("--sql-max-rows", type=cli.positive_int, default=DEFAULT_MAX_ROWS,
+                        metavar="ROWS", help="rows /api/sql returns at most; more sets "
+                        "truncated (default: %(default)s)")
+
+
+def sql_limits(args: argparse.Namespace) -> Limits:
+    return Limits(args.sql_time_limit, args.sql_max_rows)
 
 
 def port_arg(text: str) -> int:

@@ -83,3 +83,40 @@ class ReferenceLoaders(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ApiUnderLoad(unittest.TestCase):
+    """bench/api_wrk.py: each endpoint against the bare http.server, with wrk or without."""
+
+    def test_every_endpoint_is_measured_against_the_baseline(self) -> None:
+        from unittest import mock
+
+        from bench import api_wrk
+        data_dir, db = helpers.small_database(helpers.temp_dir(self))
+        runs = {"wrk": lambda: api_wrk.run(db, data_dir, seconds=1)}
+        if api_wrk.shutil.which("wrk") is None:
+            runs = {}
+            print("  (wrk is not installed: apt-get install -y wrk; testing the fallback only)")
+
+        def fallback() -> list:
+            with mock.patch.object(api_wrk.shutil, "which", return_value=None), \
+                    mock.patch.object(api_wrk, "ENDPOINTS", api_wrk.ENDPOINTS[2:4]):
+                return api_wrk.run(db, data_dir, seconds=1)
+        runs["python"] = fallback
+        for tool, run in runs.items():
+            with self.subTest(tool):
+                rows = run()
+                self.assertEqual([r["endpoint"] for r in rows],
+                                 [p for p, _ in (api_wrk.ENDPOINTS if tool == "wrk"
+                                                 else api_wrk.ENDPOINTS[2:4])])
+                for row in rows:
+                    self.assertEqual(row["kit"]["tool"], tool)
+                    self.assertGreater(row["kit"]["rps"], 0, row)
+                    self.assertGreater(row["cold_ms"], 0, row)
+                    self.assertEqual(row["kit"].get("non_2xx", 0), 0, row)
+                    if row["bare"]:
+                        self.assertEqual(row["bare"].get("non_2xx", 0), 0, row)
+                        self.assertEqual(row["ratio"],
+                                         round(row["kit"]["rps"] / row["bare"]["rps"], 2))
+                table = "\n".join(api_wrk.markdown_lines(1, rows))
+                self.assertIn("`/api/users/1`", table)

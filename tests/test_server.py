@@ -185,7 +185,7 @@ class RoutingTest(ServerCase):
                 with self.subTest(path=path, accept=accept):
                     response, body = self.request(path, headers={"Accept": accept} if accept else {})
                     self.assertEqual((response.status, response.getheader("Content-Type")), (200, JSON))
-                    self.assertEqual(response.getheader("Vary"), "Accept")
+                    self.assertEqual(response.getheader("Vary"), "Accept, Accept-Encoding")
                     index = json.loads(body)
                     self.assertEqual([e["path"] for e in index["endpoints"]], list(ROUTES))
                     self.assertEqual(index["docs"], "/api/docs")
