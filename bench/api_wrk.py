@@ -111,7 +111,7 @@ def run(db: Path, data_dir: Path, seconds: int) -> list[dict[str, Any]]:
     return rows
 
 
-def markdown_lines(scale: Any, rows: list[dict[str, Any]]) -> list[str]:
+def endpoint_table(scale: Any, rows: list[dict[str, Any]]) -> list[str]:
     """The per-endpoint table of one scale, kit against the bare baseline, as Markdown."""
     if not rows:
         return []

@@ -44,7 +44,7 @@ def bench_generation(scale: str, workers_list: list[int], runs: int, work: Path,
     }
 
 
-def markdown_lines(ratio: dict[str, Any], scale_text: str) -> list[str]:
+def ratio_lines(ratio: dict[str, Any], scale_text: str) -> list[str]:
     """The generation ratios of one scale as a paragraph."""
     speed = ", ".join(f"{x}x with {w} worker{'s' if w != '1' else ''}"
                       for w, x in ratio["vs_minimal_writer"].items())

@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.generation import bench_generation, markdown_lines  # noqa: E402
+from bench.generation import bench_generation, ratio_lines  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import BENCH_OUT_DIR, BENCH_PUBLISHED_DIR, ROOT, SCHEMA_PATH  # noqa: E402
 
@@ -192,9 +192,9 @@ def markdown(results: dict) -> str:
         lines += ["", "| API, scale | requests/s | p50 ms | p90 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
         lines += [f"| {_scale(r['scale'])} | {r['requests_per_s']:,} | {r['p50_ms']} | {r['p90_ms']} | "
                   f"{r['p99_ms']} | {r['errors']} |" for r in api]
-        from bench.api_wrk import markdown_lines
+        from bench.api_wrk import endpoint_table
         for r in api:
-            lines += markdown_lines(_scale(r["scale"]), r.get("endpoints", []))
+            lines += endpoint_table(_scale(r["scale"]), r.get("endpoints", []))
     for ratio in results["ratios"]:
         lines.append("")
         lines.append(f"Scale {_scale(ratio['scale'])}: ingest with every check runs at {ratio['vs_sqlite_shell']}x "
@@ -203,7 +203,7 @@ def markdown(results: dict) -> str:
                      "(speed ratios, above 1 is faster); the report takes "
                      f"{ratio['report_vs_ingest']}x the ingest's time.")
     for ratio in results.get("generation_ratios", []):
-        lines += markdown_lines(ratio, str(_scale(ratio["scale"])))
+        lines += ratio_lines(ratio, str(_scale(ratio["scale"])))
     return "\n".join(lines) + "\n"
 
 

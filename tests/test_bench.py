@@ -118,5 +118,5 @@ class ApiUnderLoad(unittest.TestCase):
                         self.assertEqual(row["bare"].get("non_2xx", 0), 0, row)
                         self.assertEqual(row["ratio"],
                                          round(row["kit"]["rps"] / row["bare"]["rps"], 2))
-                table = "\n".join(api_wrk.markdown_lines(1, rows))
+                table = "\n".join(api_wrk.endpoint_table(1, rows))
                 self.assertIn("`/api/users/1`", table)
