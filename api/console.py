@@ -23,11 +23,15 @@ from api.http_errors import bad_parameter
 
 DEFAULT_TIME_LIMIT = 1.0     # seconds a query may run (serve_frontend.py --sql-time-limit)
 DEFAULT_MAX_ROWS = 1000      # rows returned at most; more sets "truncated" (--sql-max-rows)
-PROGRESS_STEPS = 1000        # SQLite virtual-machine steps between two looks at the clock
+PROGRESS_STEPS = 100         # SQLite virtual-machine steps between two looks at the clock
+MAX_VALUE_BYTES = 1_000_000  # the longest string or BLOB a query may build (SQLITE_LIMIT_LENGTH)
+MAX_RESULT_BYTES = 8_000_000  # about this much result text at most; more sets "truncated"
+HEAP_LIMIT = 512 * 2**20     # Python < 3.11 has no setlimit: SQLite's whole heap is capped instead
 RESERVED = ("sql", "format")
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,18})")   # no leading zeros: "0042" stays text  # query-string names that are not SQL parameters
 
-_FUNCTIONS_REFUSED = frozenset(("load_extension",))
+# load_extension loads code; fts3_tokenizer reveals and accepts raw pointers
+_FUNCTIONS_REFUSED = frozenset(("load_extension", "fts3_tokenizer"))
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,10 @@ class Console:
         self.conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True,
                                     cached_statements=0, check_same_thread=False)
         self.conn.execute("PRAGMA query_only = ON")
+        if hasattr(self.conn, "setlimit"):  # Python 3.11+: no value may outgrow the cap
+            self.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        else:  # a process-wide bound on SQLite's memory, far above what the kit itself uses
+            self.conn.execute(f"PRAGMA hard_heap_limit = {HEAP_LIMIT}")
         # read the schema now: its first parse reports internal steps to an authorizer
         self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         self._saw_select = False
@@ -78,22 +86,46 @@ class Console:
             cursor = self.conn.execute(sql, dict(params))
             if not self._saw_select or cursor.description is None:
                 raise bad_parameter("only a SELECT (or WITH ... SELECT) statement can run here")
-            rows = cursor.fetchmany(limits.max_rows + 1)
+            rows, truncated = _fetch(cursor, limits.max_rows, deadline)
         except (sqlite3.Error, sqlite3.Warning) as exc:  # Warning: two statements, Python < 3.11
-            raise bad_parameter(_message(exc, limits, time.perf_counter() > deadline)) from None
+            raise bad_parameter(_message(exc, limits, time.perf_counter() > deadline, sql)) from None
+        except MemoryError:
+            raise bad_parameter("the query needs more memory than the console allows; "
+                                "ask for less") from None
         finally:
             if cursor is not None:
                 cursor.close()
             self.conn.set_progress_handler(None, PROGRESS_STEPS)
         elapsed = time.perf_counter() - start
         return {"columns": [d[0] for d in cursor.description],
-                "rows": [[_value(v) for v in row] for row in rows[:limits.max_rows]],
-                "truncated": len(rows) > limits.max_rows,
+                "rows": rows,
+                "truncated": truncated,
                 "elapsed_ms": round(elapsed * 1000, 3)}
 
 
-def _message(exc: sqlite3.Error, limits: Limits, late: bool) -> str:
+def _fetch(cursor: sqlite3.Cursor, max_rows: int, deadline: float) -> tuple[list, bool]:
+    """Up to ``max_rows`` rows and about MAX_RESULT_BYTES of values, within the deadline."""
+    rows: list[list[Any]] = []
+    size = 0
+    for row in cursor:
+        if len(rows) == max_rows or size > MAX_RESULT_BYTES:
+            return rows, True
+        if time.perf_counter() > deadline:
+            raise sqlite3.OperationalError("interrupted")
+        values = [_value(v) for v in row]
+        size += sum(len(v) if isinstance(v, str) else 8 for v in values)
+        rows.append(values)
+    return rows, False
+
+
+def _message(exc: sqlite3.Error, limits: Limits, late: bool, sql: str) -> str:
     text = str(exc)
+    number = _BINDING_NUMBER.search(text)   # Python < 3.11 numbers the parameter; name it
+    if number:
+        names = _parameter_names(sql)
+        index = int(number.group(1)) - 1
+        if 0 <= index < len(names):
+            text = f"{text.rstrip('.')} ({names[index]})"
     if late and text == "interrupted":
         return (f"the query was stopped at the time limit of {limits.time_limit:g} s; "
                 f"narrow it (WHERE, LIMIT) or ask for less")
@@ -101,6 +133,21 @@ def _message(exc: sqlite3.Error, limits: Limits, late: bool) -> str:
         return ("not authorized: only reading is allowed here (one SELECT; no writes, "
                 "ATTACH, PRAGMA settings or load_extension)")
     return f"SQLite: {text}"
+
+
+_BINDING_NUMBER = re.compile(r"binding (\d+)\.?$")
+# literals and comments first, so a ":name" inside them is not taken for a parameter
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|([:@$][A-Za-z_]\w*)",
+                     re.S)
+
+
+def _parameter_names(sql: str) -> list[str]:
+    """The named parameters in the order SQLite numbers them (first appearance)."""
+    names: list[str] = []
+    for match in _TOKENS.finditer(sql):
+        if match.group(1) and match.group(1) not in names:
+            names.append(match.group(1))
+    return names
 
 
 def _value(value: Any) -> Any:
