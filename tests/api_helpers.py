@@ -64,3 +64,14 @@ def request(port: int, path: str, method: str = "GET",
         return Reply(response.status, response.headers, response.read())
     finally:
         conn.close()
+
+
+def serve_small_database(cls: Any, prefix: str, **options: Any) -> None:
+    """Class fixture: ``cls.work``, ``cls.data_dir``, ``cls.db_path``, and a server on ``cls.port``."""
+    import tempfile
+    cls.work = Path(tempfile.mkdtemp(prefix=prefix))
+    cls.addClassCleanup(shutil.rmtree, cls.work, ignore_errors=True)
+    cls.data_dir, cls.db_path = helpers.small_database(cls.work)
+    cls.server = start(site(cls.work), db_path=cls.db_path, data_dir=cls.data_dir, **options)
+    cls.addClassCleanup(cls.server.stop)
+    cls.port = cls.server.server_address[1]

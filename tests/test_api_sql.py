@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import sqlite3
-import tempfile
 import threading
 import time
 import unittest
-from pathlib import Path
 from urllib.parse import urlencode
 
 import api_helpers
-import helpers
 from api.console import Limits
 from api.tables import SCHEMA
 from queries.runner import list_queries, load_query, run_query
@@ -53,14 +49,8 @@ WRITES = {
 class SqlCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:
-        cls.work = Path(tempfile.mkdtemp(prefix="ecomkit-sql-"))
-        cls.addClassCleanup(shutil.rmtree, cls.work, ignore_errors=True)
-        cls.data_dir, cls.db_path = helpers.small_database(cls.work)
-        cls.server = api_helpers.start(api_helpers.site(cls.work), db_path=cls.db_path,
-                                       data_dir=cls.data_dir,
-                                       sql_limits=Limits(time_limit=0.5, max_rows=7))
-        cls.addClassCleanup(cls.server.stop)
-        cls.port = cls.server.server_address[1]
+        api_helpers.serve_small_database(cls, "ecomkit-sql-",
+                                         sql_limits=Limits(time_limit=0.5, max_rows=7))
 
     def sql(self, sql: str, **params: str) -> api_helpers.Reply:
         return api_helpers.request(self.port, "/api/sql?" + urlencode({"sql": sql, **params}))

@@ -264,6 +264,17 @@ class DevTools:
         os.close(self.reply_pipe)
 
 
+def devtools_for(test: unittest.TestCase) -> DevTools:
+    """A DevTools session on ``test.browser`` with a throw-away profile, closed after the test."""
+    if os.name == "nt":
+        test.skipTest("the DevTools pipe needs POSIX file descriptors")
+    profile = Path(tempfile.mkdtemp(prefix="ecomkit-chromium-"))
+    test.addCleanup(shutil.rmtree, profile, ignore_errors=True)
+    devtools = DevTools(test.browser, profile)
+    test.addCleanup(devtools.close)
+    return devtools
+
+
 def find_browser() -> str | None:
     chosen = os.environ.get("ECOMKIT_BROWSER")  # e.g. google-chrome where chromium is a snap
     if chosen:
@@ -662,12 +673,7 @@ class DashboardTest(BrowserCase):
 
     def layout(self, width: int, height: int) -> dict:
         """The page in a width x height viewport, measured once every panel has drawn."""
-        if os.name == "nt":
-            self.skipTest("the DevTools pipe needs POSIX file descriptors")
-        profile = Path(tempfile.mkdtemp(prefix="ecomkit-chromium-"))
-        self.addCleanup(shutil.rmtree, profile, ignore_errors=True)
-        devtools = DevTools(self.browser, profile)
-        self.addCleanup(devtools.close)
+        devtools = devtools_for(self)
         value, errors = devtools.evaluate_at(self.url, width, height, LAYOUT_PROBE)
         self.assertEqual(errors, [])
         record = json.loads(value)

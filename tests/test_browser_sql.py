@@ -4,16 +4,12 @@ queries/, an error shows inline, and a phone (390 px) does not scroll sideways."
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
-import tempfile
 import unittest
-from pathlib import Path
 from urllib.parse import urlencode
 
 from queries.runner import list_queries
-from test_browser import BrowserCase, DevTools, publish_small_dataset
+from test_browser import BrowserCase, devtools_for, publish_small_dataset
 
 FIRST = "SELECT user_id, country FROM users WHERE user_id <= :top ORDER BY user_id"
 SECOND = ("SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status")
@@ -91,12 +87,7 @@ class SqlConsoleTest(BrowserCase):
         cls.addClassCleanup(cls.conn.close)
 
     def probe(self, width: int) -> dict:
-        if os.name == "nt":
-            self.skipTest("the DevTools pipe needs POSIX file descriptors")
-        profile = Path(tempfile.mkdtemp(prefix="ecomkit-chromium-"))
-        self.addCleanup(shutil.rmtree, profile, ignore_errors=True)
-        devtools = DevTools(self.browser, profile)
-        self.addCleanup(devtools.close)
+        devtools = devtools_for(self)
         url = self.url + "#sql:" + urlencode({"sql": FIRST, "top": "12"})
         value, errors = devtools.evaluate_at(url, width, 900,
                                              PROBE.replace("SECOND", json.dumps(SECOND)))

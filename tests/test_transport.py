@@ -4,27 +4,17 @@ totals counted once per dataset and filter."""
 from __future__ import annotations
 
 import gzip
-import shutil
-import tempfile
 import time
 import unittest
-from pathlib import Path
 
 import api_helpers
-import helpers
 from server.compress import accepts_gzip
 
 
 class TransportTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:
-        cls.work = Path(tempfile.mkdtemp(prefix="ecomkit-transport-"))
-        cls.addClassCleanup(shutil.rmtree, cls.work, ignore_errors=True)
-        cls.data_dir, cls.db_path = helpers.small_database(cls.work)
-        cls.server = api_helpers.start(api_helpers.site(cls.work), db_path=cls.db_path,
-                                       data_dir=cls.data_dir)
-        cls.addClassCleanup(cls.server.stop)
-        cls.port = cls.server.server_address[1]
+        api_helpers.serve_small_database(cls, "ecomkit-transport-")
 
     def get(self, path: str, **headers: str) -> api_helpers.Reply:
         return api_helpers.request(self.port, path, headers={k.replace("_", "-"): v
