@@ -81,18 +81,22 @@ CREATE TABLE reviews (
     title         TEXT    NOT NULL CHECK (length(title) BETWEEN 1 AND 200) -- review headline
 );
 
--- table: Provenance of the load: one 'file' row per CSV and one 'run' row per setting.
+-- table: Provenance: a 'file' row per loaded CSV, a 'run' row per setting, a 'batch' row per file of each change batch applied.
 CREATE TABLE submission_meta (
     meta_id       INTEGER PRIMARY KEY,                       -- row key
-    kind          TEXT    NOT NULL CHECK (kind IN ('file', 'run')), -- 'file' for a CSV, 'run' for a setting
-    file_name     TEXT,                                      -- CSV file name ('file' rows)
-    sha256        TEXT    CHECK (sha256 IS NULL OR length(sha256) = 64), -- SHA-256 of the CSV bytes ('file' rows)
-    row_count     INTEGER CHECK (row_count IS NULL OR row_count >= 0), -- data rows in the CSV ('file' rows)
-    key           TEXT,                                      -- setting name ('run' rows)
-    value         TEXT,                                      -- setting value ('run' rows)
+    kind          TEXT    NOT NULL CHECK (kind IN ('file', 'run', 'batch')), -- 'file' for a CSV, 'run' for a setting, 'batch' for a batch's file
+    file_name     TEXT,                                      -- CSV file name ('file' and 'batch' rows)
+    sha256        TEXT    CHECK (sha256 IS NULL OR length(sha256) = 64), -- SHA-256 of the CSV bytes ('file' and 'batch' rows)
+    row_count     INTEGER CHECK (row_count IS NULL OR row_count >= 0), -- data rows in the CSV ('file' and 'batch' rows)
+    key           TEXT,                                      -- setting name ('run' rows); the batch's last day, YYYY-MM-DD ('batch' rows)
+    value         TEXT,                                      -- setting value ('run' rows); the day before the batch's first, YYYY-MM-DD ('batch' rows)
+    inserted      INTEGER CHECK (inserted IS NULL OR inserted >= 0), -- rows the batch file inserted; the rest updated ('batch' rows)
     CHECK ((kind = 'file' AND file_name IS NOT NULL AND sha256 IS NOT NULL
-                          AND row_count IS NOT NULL AND key IS NULL)
-        OR (kind = 'run' AND key IS NOT NULL AND value IS NOT NULL AND file_name IS NULL)),
+                          AND row_count IS NOT NULL AND key IS NULL AND inserted IS NULL)
+        OR (kind = 'run' AND key IS NOT NULL AND value IS NOT NULL AND file_name IS NULL
+                         AND inserted IS NULL)
+        OR (kind = 'batch' AND file_name IS NOT NULL AND sha256 IS NOT NULL AND row_count IS NOT NULL
+                           AND key IS NOT NULL AND value IS NOT NULL AND inserted IS NOT NULL)),
     UNIQUE (kind, file_name, key)
 );
 
