@@ -12,6 +12,7 @@ from db.connect import connect_readonly
 from db.dictionary.markdown import check_dictionary, write_dictionary
 from db.export.exporter import FORMATS, export
 from db.export.verify import verify_exports
+from db.ingest.apply import apply_batch
 from db.ingest.loader import ingest
 from db.profile.profiler import build_profile, write_profile
 from db.report.reporter import build_report, write_report
@@ -68,6 +69,14 @@ def ingest_data(data_dir: Path, db: Path, schema: Path, quiet: bool = False) -> 
     finally:
         progress.close()
     yield f"{shown(db)}\t{sum(f.rows for f in loaded)} rows from {len(loaded)} files"
+
+
+def apply_changes(batch_dir: Path, db: Path, schema: Path) -> Lines:
+    """Apply one change batch; yield what it did to each table and where the database stands."""
+    batch, applied = apply_batch(batch_dir, db, schema)
+    for item in applied:
+        yield f"{item.table}\t{item.inserted} inserted, {item.rows - item.inserted} updated"
+    yield f"{shown(db)}\tas of {batch.end} (batch {batch.start}..{batch.end} applied)"
 
 
 def report(db: Path, data_dir: Path, schema: Path, out_dir: Path) -> Lines:

@@ -60,11 +60,13 @@ def add(parser: Any, *flags: str, **overrides: Any) -> None:
         parser.add_argument(flag, **{"type": path_arg, **OPTIONS.get(flag, {}), **overrides})
 
 
-def actions(parser: argparse.ArgumentParser, **helps: str) -> None:
-    """The command's actions (``--name``, help) as flags of which exactly one is given."""
+def actions(parser: argparse.ArgumentParser, **helps: str) -> Any:
+    """The command's actions (``--name``, help) as flags of which exactly one is given; the
+    group is returned for an action that takes a value."""
     group = parser.add_mutually_exclusive_group(required=True)
     for name, text in helps.items():
         group.add_argument(f"--{name}", action="store_true", help=text)
+    return group
 
 
 def execute(parser: KitArgumentParser, argv: Sequence[str] | None,

@@ -62,15 +62,20 @@ def _replace_database(schema: Schema, checks: list[Check], data_dir: Path, db_pa
     """Build into a temporary file beside ``db_path``, under the lock; swap it in on success."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(db_path.parent / f".{db_path.name}.lock", "ingest"):
-        for leftover in db_path.parent.glob(f".{db_path.name}.*.tmp"):
-            log.info("removing %s left by an interrupted ingest", leftover.name)
-            leftover.unlink()
+        remove_leftovers(db_path)
         with atomic_path(db_path) as tmp:
             conn = sqlite3.connect(str(tmp), isolation_level=None)
             try:
                 return _build(conn, schema, checks, data_dir, manifest, progress)
             finally:
                 conn.close()
+
+
+def remove_leftovers(db_path: Path) -> None:
+    """Delete the temporary copies an interrupted ingest or apply left (under the lock)."""
+    for leftover in db_path.parent.glob(f".{db_path.name}.*.tmp"):
+        log.info("removing %s left by an interrupted ingest or apply", leftover.name)
+        leftover.unlink()
 
 
 def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_dir: Path,

@@ -3,11 +3,13 @@ and the run metadata written to ``submission_meta``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import platform
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from db.schema import Schema, quote
@@ -18,6 +20,10 @@ from utils.errors import KitError, UsageError
 from utils.fileio import read_input_text, sha256_file
 
 log = logging.getLogger(__name__)
+
+# The manifest keys that, with seed, scale and generator version, make two datasets the same
+# store: a change batch applies only to a database whose settings fingerprint it shares.
+SETTINGS_KEYS = ("window", "currency", "rate_overrides")
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,8 @@ def read_manifest(data_dir: Path) -> dict:
             manifest["currency"] = check_currency(manifest["currency"], '"currency"')
         except UsageError as exc:
             raise KitError(f"{path}: {exc}") from None
+    if "as_of" in manifest:
+        manifest["as_of"] = check_day(manifest["as_of"], f'{path}: "as_of"')
     files = manifest.get("files", [])
     if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
         raise KitError(f"{path}: \"files\" is not a list of JSON objects")
@@ -71,9 +79,29 @@ def write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFile
         "python_version": platform.python_version(),
         "sqlite_version": sqlite3.sqlite_version,
         "schema_sha256": sha256_file(schema.path),
+        "settings_sha256": settings_fingerprint(manifest),
     }
+    if "as_of" in manifest:  # a snapshot as of a day; a full dataset stands at the window's end
+        run["as_of"] = manifest["as_of"]
     execute_many(conn, f"INSERT INTO {table} (kind, key, value) VALUES ('run', ?, ?)",
                  [(key, str(value)) for key, value in run.items()])
+
+
+def settings_fingerprint(manifest: dict) -> str:
+    """SHA-256 of the manifest's SETTINGS_KEYS as canonical JSON (absent keys as null)."""
+    chosen = {key: manifest.get(key) for key in SETTINGS_KEYS}
+    text = json.dumps(chosen, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def check_day(value: object, what: str) -> str:
+    """A day as the manifests write it, YYYY-MM-DD; else a KitError naming ``what``."""
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise KitError(f"{what} is not a date YYYY-MM-DD: {value!r}")
 
 
 def warn_unknown_files(data_dir: Path, schema: Schema) -> None:
