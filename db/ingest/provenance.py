@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 # The manifest keys that, with seed, scale and generator version, make two datasets the same
 # store: a change batch applies only to a database whose settings fingerprint it shares.
-SETTINGS_KEYS = ("window", "currency", "rate_overrides")
+SETTINGS_KEYS = ("window", "currency", "block_users", "rate_overrides")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The integrity and trends report: report.json for machines, report.md for people.
 
-Integrity: row counts (CSV vs database), each CSV's SHA-256 against the one
-recorded in submission_meta at ingest, SQLite's foreign-key check, and every
+Integrity: row counts (CSV, plus the rows change batches inserted, vs database), each
+CSV's SHA-256 against the one recorded in submission_meta at ingest, SQLite's foreign-key check, and every
 business check in db/checks/. Trends come from the named queries in queries/.
 Nothing machine- or time-dependent goes in, so the same data gives the same bytes.
 """
@@ -32,7 +32,8 @@ def build_report(db_path: Path, data_dir: Path, schema_path: Path,
         conn = connect_readonly(db_path)
         try:
             meta = _meta(conn)
-            tables = [_table_entry(conn, t.name, t.csv_name, Path(data_dir), meta["files"])
+            tables = [_table_entry(conn, t.name, t.csv_name, Path(data_dir), meta["files"],
+                                   meta["inserted"].get(t.csv_name, 0))
                       for t in schema.data_tables]
             checks = _structural_checks(conn, tables)
             for check in load_checks(checks_dir):
@@ -59,6 +60,7 @@ def build_report(db_path: Path, data_dir: Path, schema_path: Path,
     return {
         "report": f"{KIT_NAME} integrity and trends",
         "dataset": meta["run"],
+        "batches": meta["batches"],
         "passed": not failed,
         "summary": {"checks": len(checks), "passed": len(checks) - len(failed),
                     "failed": len(failed), "failed_checks": failed},
@@ -80,11 +82,16 @@ def _meta(conn: sqlite3.Connection) -> dict[str, Any]:
     run_info = {key: settings.get(key, "unknown") for key in DATASET_KEYS}
     for key in ("seed", "scale"):
         run_info[key] = as_number(run_info[key])
-    return {"files": meta.files, "run": run_info}
+    run_info["as_of"] = meta.as_of
+    inserted: dict[str, int] = {}
+    for batch in meta.batches:
+        for entry in batch["files"]:
+            inserted[entry["file"]] = inserted.get(entry["file"], 0) + entry["inserted"]
+    return {"files": meta.files, "run": run_info, "batches": meta.batches, "inserted": inserted}
 
 
 def _table_entry(conn: sqlite3.Connection, table: str, csv_name: str, data_dir: Path,
-                 recorded: dict[str, dict]) -> dict[str, Any]:
+                 recorded: dict[str, dict], batch_inserted: int) -> dict[str, Any]:
     (db_rows,) = conn.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()
     path = data_dir / csv_name
     csv_rows = sha = None
@@ -94,6 +101,7 @@ def _table_entry(conn: sqlite3.Connection, table: str, csv_name: str, data_dir: 
     return {
         "table": table, "file": csv_name,
         "csv_rows": csv_rows, "db_rows": db_rows, "recorded_rows": entry.get("rows"),
+        "batch_inserted": batch_inserted,
         "sha256": sha, "recorded_sha256": entry.get("sha256"),
         "sha256_matches": sha is not None and sha == entry.get("sha256"),
     }
@@ -106,14 +114,17 @@ def _check_entry(name: str, description: str, table: str | None, violations: int
 
 
 def _structural_checks(conn: sqlite3.Connection, tables: list[dict]) -> list[dict[str, Any]]:
-    count_problems = [f"{t['file']}: {t['csv_rows']} CSV rows, {t['db_rows']} in the database"
-                      for t in tables if t["csv_rows"] != t["db_rows"]]
+    count_problems = [f"{t['file']}: {t['csv_rows']} CSV rows"
+                      + (f" + {t['batch_inserted']} inserted by batches" if t["batch_inserted"] else "")
+                      + f", {t['db_rows']} in the database" for t in tables
+                      if t["csv_rows"] is None or t["csv_rows"] + t["batch_inserted"] != t["db_rows"]]
     hash_problems = [f"{t['file']}: " + ("missing" if t["sha256"] is None else
                                           "SHA-256 differs from submission_meta (edited after ingest?)")
                      for t in tables if not t["sha256_matches"]]
     fk = conn.execute("PRAGMA foreign_key_check").fetchall()
     return [
-        _check_entry("row_counts_match", "every CSV has as many data rows as its table",
+        _check_entry("row_counts_match", "every table has as many rows as its CSV plus the rows "
+                     "change batches inserted",
                      None, len(count_problems), count_problems[:5]),
         _check_entry("csv_sha256_matches_meta",
                      "every CSV's SHA-256 equals the one recorded in submission_meta at ingest",
@@ -153,7 +164,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     out = ["# Integrity and trends report", "",
            f"Dataset: seed {d['seed']}, scale {d['scale']}, {d['generator']} "
            f"{d['generator_version']}, window {d['window_start']} to {d['window_end']}"
-           f"{f', amounts in ' + d['currency'] if money else ''}.", "",
+           f"{f', amounts in ' + d['currency'] if money else ''}; as of {d['as_of']}"
+           f"{_batches_text(report['batches'])}.", "",
            f"**Result: {verdict}** ({s['passed']} of {s['checks']} passed).", "",
            "## Headline figures", "",
            "Revenue orders are paid, shipped or delivered.", ""]
@@ -161,6 +173,13 @@ def render_markdown(report: dict[str, Any]) -> str:
                    "repeat-purchase rate", "all orders", "users"],
                   [[k["revenue"], k["orders"], k["customers"], k["avg_order_value"],
                     k["repeat_purchase_rate"], k["all_orders"], k["users"]]])
+    if report["batches"]:
+        out += ["## Change batches applied", ""]
+        out += _table(["from (exclusive)", "to", "rows", "inserted", "updated"],
+                      [[b["from"], b["to"], sum(f["rows"] for f in b["files"]),
+                        sum(f["inserted"] for f in b["files"]),
+                        sum(f["rows"] - f["inserted"] for f in b["files"])]
+                       for b in report["batches"]])
     out += ["## Row counts and file hashes", ""]
     out += _table(["table", "CSV rows", "database rows", "SHA-256 (CSV)", "matches submission_meta"],
                   [[t["table"], t["csv_rows"], t["db_rows"],
@@ -202,6 +221,14 @@ def render_markdown(report: dict[str, Any]) -> str:
                       [[p["pattern"], p["planted"], p["found"], p["recall"]]
                        for p in a["by_pattern"]])
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _batches_text(batches: list[dict[str, Any]]) -> str:
+    """How the database came to its as-of day: the snapshot's day and the batches since."""
+    if not batches:
+        return ""
+    return (f" (the snapshot as of {batches[0]['from']} and {len(batches)} change "
+            f"batch{'es' if len(batches) > 1 else ''} applied, through {batches[-1]['to']})")
 
 
 def _ratio_text(ratio: Any) -> str:
