@@ -164,7 +164,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     out = ["# Integrity and trends report", "",
            f"Dataset: seed {d['seed']}, scale {d['scale']}, {d['generator']} "
            f"{d['generator_version']}, window {d['window_start']} to {d['window_end']}"
-           f"{f', amounts in ' + d['currency'] if money else ''}; as of {d['as_of']}"
+           f"{f', amounts in ' + d['currency'] if money else ''}. As of {d['as_of']}"
            f"{_batches_text(report['batches'])}.", "",
            f"**Result: {verdict}** ({s['passed']} of {s['checks']} passed).", "",
            "## Headline figures", "",
@@ -173,13 +173,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                    "repeat-purchase rate", "all orders", "users"],
                   [[k["revenue"], k["orders"], k["customers"], k["avg_order_value"],
                     k["repeat_purchase_rate"], k["all_orders"], k["users"]]])
-    if report["batches"]:
-        out += ["## Change batches applied", ""]
-        out += _table(["from (exclusive)", "to", "rows", "inserted", "updated"],
-                      [[b["from"], b["to"], sum(f["rows"] for f in b["files"]),
-                        sum(f["inserted"] for f in b["files"]),
-                        sum(f["rows"] - f["inserted"] for f in b["files"])]
-                       for b in report["batches"]])
+    out += _batches_table(report["batches"])
     out += ["## Row counts and file hashes", ""]
     out += _table(["table", "CSV rows", "database rows", "SHA-256 (CSV)", "matches submission_meta"],
                   [[t["table"], t["csv_rows"], t["db_rows"],
@@ -221,6 +215,17 @@ def render_markdown(report: dict[str, Any]) -> str:
                       [[p["pattern"], p["planted"], p["found"], p["recall"]]
                        for p in a["by_pattern"]])
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _batches_table(batches: list[dict[str, Any]]) -> list[str]:
+    """The change batches applied, oldest first (nothing for a database as ingested)."""
+    if not batches:
+        return []
+    return ["## Change batches applied", ""] + _table(
+        ["from (exclusive)", "to", "rows", "inserted", "updated"],
+        [[b["from"], b["to"], sum(f["rows"] for f in b["files"]),
+          sum(f["inserted"] for f in b["files"]), sum(f["rows"] - f["inserted"] for f in b["files"])]
+         for b in batches])
 
 
 def _batches_text(batches: list[dict[str, Any]]) -> str:
