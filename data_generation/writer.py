@@ -211,7 +211,7 @@ def _verify(out_dir: Path) -> list[str]:
     except (ValueError, OSError) as exc:
         raise KitError(f"{manifest_path}: unreadable manifest: {exc}") from None
     problems = []
-    for entry in manifest.get("files", []):
+    for entry in _entries(manifest):
         path = out_dir / entry["file"]
         if not path.exists():
             problems.append(f"{path}: missing")
@@ -225,3 +225,12 @@ def _verify(out_dir: Path) -> list[str]:
                 problems.append(f"{path}: SHA-256 differs from the manifest "
                                 f"(edited after generation?)")
     return problems
+
+
+def _entries(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files a manifest lists: a dataset's list, or a change batch's mapping by name."""
+    files = manifest.get("files", [])
+    if isinstance(files, dict):
+        return [{"file": name, **entry} for name, entry in
+                {**files, **manifest.get("labels", {})}.items()]
+    return files
