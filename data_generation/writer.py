@@ -12,7 +12,7 @@ import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from data_generation import anomalies
 from data_generation import generator as gen
@@ -76,17 +76,13 @@ def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part
         source = stack.enter_context(BlockSource(settings, catalogue, workers))
         handles = {}
         for name in TABLES + (LABELS_NAME,):
-            handles[name] = stack.enter_context(open(directory / _file(name), "w", newline="",
+            handles[name] = stack.enter_context(open(directory / file_name(name), "w", newline="",
                                                      encoding="utf-8", buffering=1 << 20))
             header = anomalies.LABEL_HEADER if name == LABELS_NAME else HEADERS[name]
             handles[name].write(",".join(header) + "\n")
         if part is None or part.index == 1:
-            writer = csv.writer(handles["categories"], lineterminator="\n")
-            writer.writerows((cid, name, "" if parent is None else parent)
-                             for cid, name, parent in catalogue.categories)
-            csv.writer(handles["products"], lineterminator="\n").writerows(
-                (p.product_id, p.name, p.category_id, cents_to_str(p.price_cents))
-                for p in catalogue.products)
+            for name, rows in catalogue_rows(catalogue).items():
+                csv.writer(handles[name], lineterminator="\n").writerows(rows)
             counts["categories"], counts["products"] = len(catalogue.categories), len(catalogue.products)
         written = 0
         for done, block in enumerate(source.blocks(block_ids), start=1):
@@ -96,7 +92,16 @@ def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part
     return counts
 
 
-def _file(name: str) -> str:
+def catalogue_rows(catalogue: Catalogue) -> dict[str, list[tuple]]:
+    """The categories' and products' rows as their CSVs hold them."""
+    return {"categories": [(cid, name, "" if parent is None else parent)
+                           for cid, name, parent in catalogue.categories],
+            "products": [(p.product_id, p.name, p.category_id, cents_to_str(p.price_cents))
+                         for p in catalogue.products]}
+
+
+def file_name(name: str) -> str:
+    """A table's CSV file name in a data directory (the labels file is already a path)."""
     return name if name == LABELS_NAME else f"{name}.csv"
 
 
@@ -137,7 +142,20 @@ def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
 def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | None = None,
              progress: OnProgress | None = None) -> dict[str, Any]:
     """Generate the dataset (or one part of it) into ``out_dir`` atomically; return its manifest."""
-    out_dir = Path(out_dir)
+    def fill(staging: Path) -> dict[str, Any]:
+        counts = write_csvs(settings, staging, workers, part, progress)
+        return build_manifest(settings, staging, counts, part)
+
+    manifest = publish(settings, Path(out_dir), fill)
+    for entry in manifest["files"]:
+        log.info("wrote %s (%d rows)", Path(out_dir) / entry["file"], entry["rows"])
+    return manifest
+
+
+def publish(settings: Settings, out_dir: Path, fill: Callable[[Path], dict[str, Any]]
+            ) -> dict[str, Any]:
+    """Let ``fill`` write files and return the manifest in a staging directory, then swap it
+    in as ``out_dir`` whole, under the data lock; return the manifest."""
     parent = out_dir.parent
     with file_errors(parent, "create output directory"):
         parent.mkdir(parents=True, exist_ok=True)
@@ -150,16 +168,13 @@ def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | N
             with file_errors(out_dir, "write the dataset to"):
                 log.info("generating seed %s, scale %s into %s", settings.seed,
                          settings.scale_label, out_dir)
-                counts = write_csvs(settings, staging, workers, part, progress)
-                manifest = build_manifest(settings, staging, counts, part)
+                manifest = fill(staging)
                 with open(staging / MANIFEST_NAME, "w", encoding="utf-8", newline="\n") as handle:
                     handle.write(to_json(manifest))
                 replace_dir(staging, out_dir, f".{out_dir.name}.", ".old")
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-    for entry in manifest["files"]:
-        log.info("wrote %s (%d rows)", out_dir / entry["file"], entry["rows"])
     return manifest
 
 
@@ -196,7 +211,7 @@ def _verify(out_dir: Path) -> list[str]:
     except (ValueError, OSError) as exc:
         raise KitError(f"{manifest_path}: unreadable manifest: {exc}") from None
     problems = []
-    for entry in manifest.get("files", []):
+    for entry in _entries(manifest):
         path = out_dir / entry["file"]
         if not path.exists():
             problems.append(f"{path}: missing")
@@ -210,3 +225,12 @@ def _verify(out_dir: Path) -> list[str]:
                 problems.append(f"{path}: SHA-256 differs from the manifest "
                                 f"(edited after generation?)")
     return problems
+
+
+def _entries(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files a manifest lists: a dataset's list, or a change batch's mapping by name."""
+    files = manifest.get("files", [])
+    if isinstance(files, dict):
+        return [{"file": name, **entry} for name, entry in
+                {**files, **manifest.get("labels", {})}.items()]
+    return files
