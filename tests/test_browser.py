@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 import unittest
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -498,6 +499,8 @@ class DashboardTest(BrowserCase):
         self.assertEqual(page.by_id("dataset-scale").text, str(dataset["scale"]))
         self.assertIn(dataset["generator_version"], page.by_id("dataset-generator").text)
         self.assertEqual(page.by_id("dataset-currency").text, "USD")
+        self.assertIn("2024", page.by_id("dataset-as-of").text)  # a full dataset: the window's end
+        self.assertRaises(AssertionError, page.by_id, "dataset-batches")
         hashes = [n.text for n in page.by_id("table-hashes").find_all("code")]
         self.assertEqual(hashes, [t["sha256"][:12] for t in self.report["tables"]])
 
@@ -750,6 +753,36 @@ class CurrencyTest(BrowserCase):
                    if td.attrs.get("data-column") == "total_amount"]
         self.assertTrue(amounts and all(a.startswith("\u20ac") for a in amounts), amounts)
         self.assertNotIn("$", "".join(n.text for n in page.find_all(cls="kpi-value")))
+
+
+class BatchedTest(BrowserCase):
+    """A database given change batches (ingest.py --apply): the header says as of when and how."""
+
+    def test_the_header_shows_the_as_of_day_and_the_batches(self) -> None:
+        import batches
+        from db.ingest.apply import apply_batch
+        from db.ingest.loader import ingest
+        root, work = self.site("batched"), self.work / "batched-data"
+        full = helpers.small_dataset(work / "full", seed=7, scale=0.1)
+        d0, d1, d2 = date(2023, 5, 1), date(2023, 5, 2), date(2023, 7, 1)
+        data_dir, db_path = batches.write_snapshot(full, d0, work / "data"), work / "db.sqlite"
+        ingest(data_dir, db_path, SCHEMA_PATH)
+        for first, last in ((d0, d1), (d1, d2)):
+            apply_batch(batches.write_changes(full, first, last, work / f"b{last}"), db_path,
+                        SCHEMA_PATH)
+        report = build_report(db_path, data_dir, SCHEMA_PATH)
+        (root / "report.json").write_text(to_json(report), encoding="utf-8")
+        conn = connect_readonly(db_path)
+        try:
+            write_result(run_query(conn, load_query(CLV_QUERY)), root, "query_result")
+        finally:
+            conn.close()
+        page = self.render(self.serve(root, db_path=db_path, data_dir=data_dir))
+        self.assertIn("2023", page.by_id("dataset-as-of").text)
+        self.assertTrue(page.by_id("dataset-batches").text.startswith("2 applied since"))
+        self.assertIn(f"{d1} \u2013 {d2}", page.by_id("dataset-batches").attrs.get("title", ""))
+        badges = page.by_id("row-counts-table").text
+        self.assertNotIn("differ", badges)  # base CSV rows + batch inserts = database rows
 
 
 class MissingDataTest(BrowserCase):
