@@ -32,7 +32,7 @@ from db.meta import Meta, read_meta
 from db.schema import Column, Schema, Table, load_schema, quote
 from db.statements import execute, execute_many, fetch_one
 from utils.config import CHECKS_DIR, GENERATOR_VERSION, MANIFEST_NAME, META_TABLE
-from utils.errors import KitError, file_errors
+from utils.errors import KitError, file_errors, os_reason
 from utils.fileio import atomic_path, read_input_text, sha256_file
 from utils.locking import exclusive_lock, reading_data
 
@@ -150,7 +150,7 @@ def check_files(batch: Batch) -> None:
         try:
             digest = sha256_file(path)
         except OSError as exc:
-            raise KitError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            raise KitError(f"{path}: cannot read: {os_reason(exc)}") from None
         if digest != entry["sha256"]:
             raise KitError(f"{path}: SHA-256 differs from {MANIFEST_NAME} "
                            f"(edited after it was written?); batch refused")
