@@ -188,7 +188,8 @@ class Refusals(unittest.TestCase):
 
     def test_an_update_of_a_missing_key(self) -> None:
         batch = self.batch("update")
-        rewrite(batch, "users.csv", lambda header, rows: rows + [["update", "999999"] + rows[0][2:]])
+        rewrite(batch, "users.csv",
+                lambda header, rows: rows + [["update", "999999"] + rows[0][2:]])
         self.refused(batch, "column user_id", "update of users 999999, which the database does "
                      "not hold")
 
@@ -201,8 +202,9 @@ class Refusals(unittest.TestCase):
                      "reviews.csv", "column review_date"),
             "op": (lambda h, rows: [["upsert"] + r[1:] for r in rows], "reviews.csv",
                    "column op: op must be insert or update, got 'upsert'"),
-            "orphan": (lambda h, rows: [r[:h.index("user_id")] + ["999999"] + r[h.index("user_id") + 1:]
-                                        for r in rows], "reviews.csv", "dangling foreign key"),
+            "orphan": (lambda h, rows: [r[:h.index("user_id")] + ["999999"]
+                                        + r[h.index("user_id") + 1:] for r in rows],
+                       "reviews.csv", "dangling foreign key"),
         }
         for name, (edit, file_name, message) in cases.items():
             with self.subTest(name):

@@ -1,8 +1,8 @@
 """The integrity and trends report: report.json for machines, report.md for people.
 
 Integrity: row counts (CSV, plus the rows change batches inserted, vs database), each
-CSV's SHA-256 against the one recorded in submission_meta at ingest, SQLite's foreign-key check, and every
-business check in db/checks/. Trends come from the named queries in queries/.
+CSV's SHA-256 against the one recorded in submission_meta at ingest, SQLite's foreign-key
+check, and every business check in db/checks/. Trends come from the named queries in queries/.
 Nothing machine- or time-dependent goes in, so the same data gives the same bytes.
 """
 from __future__ import annotations
@@ -114,10 +114,11 @@ def _check_entry(name: str, description: str, table: str | None, violations: int
 
 
 def _structural_checks(conn: sqlite3.Connection, tables: list[dict]) -> list[dict[str, Any]]:
-    count_problems = [f"{t['file']}: {t['csv_rows']} CSV rows"
-                      + (f" + {t['batch_inserted']} inserted by batches" if t["batch_inserted"] else "")
-                      + f", {t['db_rows']} in the database" for t in tables
-                      if t["csv_rows"] is None or t["csv_rows"] + t["batch_inserted"] != t["db_rows"]]
+    count_problems = [
+        f"{t['file']}: {t['csv_rows']} CSV rows"
+        + (f" + {t['batch_inserted']} inserted by batches" if t["batch_inserted"] else "")
+        + f", {t['db_rows']} in the database" for t in tables
+        if t["csv_rows"] is None or t["csv_rows"] + t["batch_inserted"] != t["db_rows"]]
     hash_problems = [f"{t['file']}: " + ("missing" if t["sha256"] is None else
                                           "SHA-256 differs from submission_meta (edited after ingest?)")
                      for t in tables if not t["sha256_matches"]]
