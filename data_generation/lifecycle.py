@@ -16,7 +16,8 @@ than their date because a check must hold at every instant: the charges of a spl
 are recorded together when the order is fully paid (a pending order has no completed
 charge), and a review whose order was paid late arrives when the order is delivered.
 ``order_events`` is the one place that decides an order's times: when orders carry
-``shipped_at``/``delivered_at`` columns it should read them instead of drawing.
+``shipped_at``/``delivered_at`` columns (``EVENT_COLUMNS``) it reads them instead of drawing,
+and an image before such an event has the column empty (NULL).
 """
 from __future__ import annotations
 
@@ -24,12 +25,17 @@ from datetime import date
 from random import Random
 from typing import NamedTuple, Optional
 
+from data_generation.generator import ORDER_HEADER
 from data_generation.model import SECONDS_PER_DAY, Clock, Settings
 
 History = list  # [(time, line), ...] in time order; the first entry is the row's arrival
 TABLE_ROWS = ("users", "orders", "order_items", "payments", "reviews", "labels")
 CATALOGUE_TIME = 0   # categories and products exist from the window's first second
 DAY = SECONDS_PER_DAY
+STATUS = ORDER_HEADER.index("status")
+# Event columns an order may carry (NULL until the event happened): read, never drawn.
+EVENT_COLUMNS = {name: ORDER_HEADER.index(name) for name in ("shipped_at", "delivered_at")
+                 if name in ORDER_HEADER}
 
 
 class Events(NamedTuple):
@@ -70,12 +76,15 @@ def image_at(history: History, t: int) -> Optional[str]:
 
 
 def order_events(status: str, placed: int, charges: list[int], declines: list[int],
-                 first_review: Optional[int], end: int, draws: tuple) -> Events:
+                 first_review: Optional[int], end: int, draws: tuple,
+                 known: dict[str, int] | None = None) -> Events:
     """An order's times, consistent with its final ``status`` at ``end``.
 
     ``charges``/``declines`` are the dates of its completed (or refunded) and failed payment
-    attempts; ``draws`` are four uniform numbers from the block's lifecycle stream.
+    attempts; ``draws`` are four uniform numbers from the block's lifecycle stream; ``known``
+    holds the times the row itself carries (``shipped_at``, ``delivered_at``), used as given.
     """
+    known = known or {}
     r_ship, r_deliver, r_refund, r_cancel = draws
     if status == "cancelled":
         cancelled = min(placed + 600 + int(r_cancel * 2 * DAY), end)
@@ -87,26 +96,32 @@ def order_events(status: str, placed: int, charges: list[int], declines: list[in
         return Events(placed, paid, None, None, None, None)
     limit = end if first_review is None or status != "delivered" else min(end, first_review)
     limit = max(limit, paid)  # paid after its first review: the review waits (see above)
-    shipped = min(paid + 3600 + int(r_ship * 2 * DAY), end if status == "shipped" else limit)
+    shipped = known.get("shipped_at", min(paid + 3600 + int(r_ship * 2 * DAY),
+                                          end if status == "shipped" else limit))
     if status == "shipped":
         return Events(placed, paid, shipped, None, None, None)
-    delivered = min(shipped + DAY + int(r_deliver * 5 * DAY), limit)
+    delivered = known.get("delivered_at", min(shipped + DAY + int(r_deliver * 5 * DAY), limit))
     if status == "delivered":
         return Events(placed, paid, shipped, delivered, None, None)
     refunded = min(delivered + 2 * DAY + int(r_refund * 20 * DAY), end)
     return Events(placed, paid, shipped, delivered, refunded, None)
 
 
-def order_history(fields: list[str], status_col: int, events: Events, line: str) -> History:
-    """The images of one order: its status after each event; the last image is ``line``."""
+def order_history(fields: list[str], events: Events, line: str) -> History:
+    """The images of one order: its status (and event columns) after each event; the last
+    image is ``line``. ``fields`` are the final row's fields without the line end."""
     steps = [(events.placed, "pending"), (events.paid, "paid"), (events.shipped, "shipped"),
              (events.delivered, "delivered"), (events.refunded, "refunded"),
              (events.cancelled, "cancelled")]
+    final = {name: fields[col] for name, col in EVENT_COLUMNS.items()}
+    happened = {"shipped_at": events.shipped, "delivered_at": events.delivered}
     history: History = []
     for time, status in steps:
         if time is None:
             continue
-        fields[status_col] = status
+        fields[STATUS] = status
+        for name, col in EVENT_COLUMNS.items():  # NULL until the event happened
+            fields[col] = final[name] if happened[name] is not None and happened[name] <= time else ""
         image = ",".join(fields) + "\n"
         if history and history[-1][0] == time:
             history[-1] = (time, image)   # two events in the same second: the later one holds
@@ -137,7 +152,7 @@ class BlockLives:
         events = self.events(block, orders, payments, placed, first_review)
         return {
             "users": [[(at(_signup(line)), line)] for line in _lines(rendered.users)],
-            "orders": [order_history(f[:-1] + [f[-1][:-1]], 3, events[f[0]], ",".join(f))
+            "orders": [order_history(f[:-1] + [f[-1][:-1]], events[f[0]], ",".join(f))
                        for f in orders],
             "order_items": [[(placed[f[1]], ",".join(f))] for f in items],
             "payments": [self.payment(f, events[f[1]]) for f in payments],
@@ -159,8 +174,11 @@ class BlockLives:
         for fields in orders:
             draws = (random(), random(), random(), random())
             key = fields[0]
-            out[key] = order_events(fields[3], placed[key], charges.get(key, []),
-                                    declines.get(key, []), first_review.get(key), self.end, draws)
+            known = {name: at(fields[col].rstrip("\n")) for name, col in EVENT_COLUMNS.items()
+                     if fields[col].strip()}
+            out[key] = order_events(fields[STATUS], placed[key], charges.get(key, []),
+                                    declines.get(key, []), first_review.get(key), self.end, draws,
+                                    known)
         return out
 
     def payment(self, fields: list[str], events: Events) -> History:
@@ -176,7 +194,7 @@ class BlockLives:
 
 def review_sources(orders: list, items: list, reviews: list, placed: dict[str, int]) -> list[str]:
     """The delivered order each review speaks of: the user's earliest one of that product."""
-    user_of = {f[0]: f[1] for f in orders if f[3] == "delivered"}
+    user_of = {f[0]: f[1] for f in orders if f[STATUS] == "delivered"}
     earliest: dict[tuple[str, str], str] = {}
     for fields in items:
         user = user_of.get(fields[1])

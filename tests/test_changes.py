@@ -157,6 +157,23 @@ class Lifecycle(unittest.TestCase):
                 if status == "cancelled":
                     self.assertGreaterEqual(e.cancelled, declines[0])
 
+    def test_event_columns_are_null_until_the_event(self) -> None:
+        """Orders with shipped_at/delivered_at columns (issue 16): images empty them before."""
+        from unittest import mock
+        from data_generation import lifecycle
+        final = ["7", "3", "2023-01-01 10:00:00", "delivered", "9.99", "2023-01-02 10:00:00",
+                 "2023-01-04 10:00:00"]
+        events = lifecycle.Events(0, 100, 200, 300, None, None)
+        with mock.patch.object(lifecycle, "EVENT_COLUMNS", {"shipped_at": 5, "delivered_at": 6}):
+            history = lifecycle.order_history(list(final), events, ",".join(final) + "\n")
+        self.assertEqual([line for _, line in history], [
+            "7,3,2023-01-01 10:00:00,pending,9.99,,\n", "7,3,2023-01-01 10:00:00,paid,9.99,,\n",
+            "7,3,2023-01-01 10:00:00,shipped,9.99,2023-01-02 10:00:00,\n",
+            ",".join(final) + "\n"])
+        known = {"shipped_at": 150, "delivered_at": 250}
+        self.assertEqual(order_events("delivered", 0, [100], [], None, 10_000, (0.5,) * 4, known),
+                         lifecycle.Events(0, 100, 150, 250, None, None))
+
     def test_histories_end_in_todays_rows_and_only_move_forward(self) -> None:
         settings = Settings(seed=42, scale=0.3)
         timeline = Timeline(settings)
