@@ -140,9 +140,10 @@ class BlockLives:
     def build(self, block: int, rendered) -> dict[str, list[History]]:
         """``rendered``: a ``generator.Rendered``; returns histories per table (and labels)."""
         at = self.timeline.offset
-        orders = [line.split(",") for line in _lines(rendered.orders)]
+        order_lines, item_lines = _lines(rendered.orders), _lines(rendered.items)
+        orders = [line.split(",") for line in order_lines]
         payments = [line.split(",") for line in _lines(rendered.payments)]
-        items = [line.split(",", 3) for line in _lines(rendered.items)]
+        items = [line.split(",", 3) for line in item_lines]
         reviews = [(line, line.split(",", 5)) for line in _lines(rendered.reviews)]
         placed = {fields[0]: at(fields[2]) for fields in orders}
         sources = review_sources(orders, items, reviews, placed)
@@ -152,9 +153,9 @@ class BlockLives:
         events = self.events(block, orders, payments, placed, first_review)
         return {
             "users": [[(at(_signup(line)), line)] for line in _lines(rendered.users)],
-            "orders": [order_history(f[:-1] + [f[-1][:-1]], events[f[0]], ",".join(f))
-                       for f in orders],
-            "order_items": [[(placed[f[1]], ",".join(f))] for f in items],
+            "orders": [order_history(f[:-1] + [f[-1][:-1]], events[f[0]], line)
+                       for line, f in zip(order_lines, orders)],
+            "order_items": [[(placed[f[1]], line)] for line, f in zip(item_lines, items)],
             "payments": [self.payment(f, events[f[1]]) for f in payments],
             "reviews": [[(max(at(f[4]), events[order].delivered), line)]
                         for (line, f), order in zip(reviews, sources)],
