@@ -174,6 +174,28 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual(order_events("delivered", 0, [100], [], None, 10_000, (0.5,) * 4, known),
                          lifecycle.Events(0, 100, 150, 250, None, None))
 
+    def test_refund_rows_of_their_own_arrive_at_their_dates(self) -> None:
+        """Refunds as payments rows of their own (issue 16): the charge stays completed, each
+        refund row arrives at its date, the order is refunded at the last one."""
+        from data_generation.generator import Rendered
+        settings = Settings(seed=1, scale=0.05)
+        timeline = Timeline(settings)
+        charge = "1,1,card,20.00,2023-01-02 10:05:00,completed\n"
+        refunds = ["2,1,card,10.00,2023-01-20 09:00:00,refunded\n",
+                   "3,1,card,10.00,2023-01-25 09:00:00,refunded\n"]
+        block = Rendered("1,Ann,Lee,ann.lee1@example.com,2023-01-01 00:00:00,France,Paris\n",
+                         "1,1,2023-01-02 10:00:00,refunded,20.00\n",
+                         "1,1,5,1,10.00,10.00\n2,1,6,1,10.00,10.00\n",
+                         charge + "".join(refunds), "", "", (1, 1, 2, 3, 0, 0))
+        built = BlockLives(settings, timeline).build(0, block)
+        at = timeline.offset
+        self.assertEqual(built["payments"], [[(at("2023-01-02 10:05:00"), charge)],
+                                             [(at("2023-01-20 09:00:00"), refunds[0])],
+                                             [(at("2023-01-25 09:00:00"), refunds[1])]])
+        order = built["orders"][0]
+        self.assertEqual(order[-1][0], at("2023-01-25 09:00:00"))
+        self.assertIn(",delivered,", image_at(order, at("2023-01-22 00:00:00")))
+
     def test_histories_end_in_todays_rows_and_only_move_forward(self) -> None:
         settings = Settings(seed=42, scale=0.3)
         timeline = Timeline(settings)
