@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tests.helpers import ROOT, load_script, run_script, temp_dir
-from data_generation.changes import changes, snapshot
+from data_generation.changes import blocks_until, changes, snapshot, write_tables
 from data_generation.catalogue import build_catalogue
 from data_generation.lifecycle import BlockLives, Timeline, image_at, order_events
 from data_generation.model import Settings
@@ -117,6 +117,20 @@ class BatchesAddUp(unittest.TestCase):
         self.assertEqual(dated.pop("as_of"), str(settings.end))
         self.assertEqual(dated, plain)
         self.assertNotIn("as_of", json.loads((tmp / "plain" / "manifest.json").read_text()))
+
+    def test_blocks_after_the_date_are_skipped_without_losing_a_row(self) -> None:
+        tmp = temp_dir(self)
+        settings = Settings(seed=6, scale=1.5)  # six blocks
+        day = date(2023, 9, 30)
+        t = Timeline(settings).end_of(day)
+        self.assertLess(blocks_until(settings, t), settings.n_blocks - 1)
+        self.assertEqual(blocks_until(settings, Timeline(settings).end), settings.n_blocks)
+        for name, until in (("skipping", t), ("whole", None)):
+            (tmp / name).mkdir()
+            write_tables(settings, tmp / name, "", lambda h: image_at(h, t), 1, None, until)
+        for name in FILES:
+            self.assertEqual((tmp / "skipping" / name).read_bytes(),
+                             (tmp / "whole" / name).read_bytes(), name)
 
     def test_same_arguments_same_bytes_any_workers(self) -> None:
         tmp = temp_dir(self)
