@@ -29,7 +29,6 @@ from data_generation.generator import ORDER_HEADER
 from data_generation.model import SECONDS_PER_DAY, Clock, Settings
 
 History = list  # [(time, line), ...] in time order; the first entry is the row's arrival
-TABLE_ROWS = ("users", "orders", "order_items", "payments", "reviews", "labels")
 CATALOGUE_TIME = 0   # categories and products exist from the window's first second
 DAY = SECONDS_PER_DAY
 STATUS = ORDER_HEADER.index("status")
