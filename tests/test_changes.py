@@ -316,6 +316,11 @@ class Commands(unittest.TestCase):
                          ("changes", "2024-03-01", "2024-03-08", 4))
         self.assertEqual(json.loads((tmp / "day8" / "manifest.json").read_text())["as_of"],
                          "2024-03-08")
+        with open(tmp / "batch" / "users.csv", "a", encoding="utf-8", newline="") as handle:
+            handle.write("insert,999999,Eve,X,eve@example.com,2024-03-05 00:00:00,France,Paris\n")
+        proc = run_script(str(SCRIPTS / "generate_data.py"), "--verify", "--out", "batch", cwd=tmp)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn("users.csv: SHA-256 differs from the manifest", proc.stderr)
         proc = run_script(str(SCRIPTS / "ingest.py"), "--ingest", "--data-dir", str(tmp / "day8"), "--db",
                           str(tmp / "db.sqlite"), cwd=tmp)
         self.assertEqual(proc.returncode, 0, proc.stderr)
