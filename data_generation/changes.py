@@ -21,6 +21,7 @@ from data_generation.lifecycle import CATALOGUE_TIME, BlockLives, History, Timel
 from data_generation.model import BLOCK_USERS, Settings, rate_overrides
 from data_generation.anomalies import LABEL_HEADER
 from data_generation.parallel import BlockSource
+from data_generation.shape import signup_offset
 from data_generation.writer import (HEADERS, TABLES, build_manifest, catalogue_rows, file_name,
                                     publish)
 from utils.config import GENERATOR_VERSION, KIT_NAME, LABELS_NAME
@@ -56,7 +57,8 @@ def snapshot(settings: Settings, out_dir: Path, as_of: date, workers: int = 1,
 
     def fill(staging: Path) -> dict[str, Any]:
         t = Timeline(settings).end_of(as_of)
-        counts = write_tables(settings, staging, "", lambda h: image_at(h, t), workers, progress)
+        counts = write_tables(settings, staging, "", lambda h: image_at(h, t), workers, progress,
+                              until=t)
         return {**build_manifest(settings, staging, counts), "as_of": str(as_of)}
 
     return publish(settings, Path(out_dir), fill)
@@ -70,7 +72,8 @@ def changes(settings: Settings, out_dir: Path, first: date, last: date, workers:
     def fill(staging: Path) -> dict[str, Any]:
         timeline = Timeline(settings)
         pick = op_picker(timeline.end_of(first), timeline.end_of(last))
-        counts = write_tables(settings, staging, "op,", pick, workers, progress)
+        counts = write_tables(settings, staging, "op,", pick, workers, progress,
+                              until=timeline.end_of(last))
         return batch_manifest(settings, staging, counts, first, last)
 
     return publish(settings, Path(out_dir), fill)
@@ -93,8 +96,13 @@ def op_picker(t1: int, t2: int) -> Pick:
 
 
 def write_tables(settings: Settings, directory: Path, prefix: str, pick: Pick, workers: int,
-                 progress: OnProgress | None) -> dict[str, int]:
-    """Every table's CSV (and the labels) of what ``pick`` keeps; return the row counts."""
+                 progress: OnProgress | None, until: int | None = None) -> dict[str, int]:
+    """Every table's CSV (and the labels) of what ``pick`` keeps; return the row counts.
+
+    Nothing of a user exists before their signup and user ids follow signup time, so with
+    ``until`` (the last second ``pick`` looks at) the blocks whose first possible signup is
+    later are not generated at all.
+    """
     catalogue = build_catalogue(settings)
     counts = dict.fromkeys(NAMES, 0)
     (directory / LABELS_NAME).parent.mkdir()
@@ -110,7 +118,7 @@ def write_tables(settings: Settings, directory: Path, prefix: str, pick: Pick, w
         for name, rows in catalogue_rows(catalogue).items():
             _write(handles[name], counts, name, [[(CATALOGUE_TIME, line)] for line in _csv(rows)],
                    pick)
-        blocks = range(settings.n_blocks)
+        blocks = range(settings.n_blocks if until is None else blocks_until(settings, until))
         for block, rendered in zip(blocks, source.blocks(blocks)):
             for name, histories in lives.build(block, rendered).items():
                 name = LABELS_NAME if name == "labels" else name
@@ -118,6 +126,23 @@ def write_tables(settings: Settings, directory: Path, prefix: str, pick: Pick, w
             if progress:
                 progress(block + 1, len(blocks), sum(counts.values()))
     return counts
+
+
+def blocks_until(settings: Settings, t: int) -> int:
+    """How many blocks have a user who may have signed up by ``t``: a block's first user
+    signs up no earlier than ``signup_offset`` with a draw of 0 (``shape.signup_offset``)."""
+    for block in range(settings.n_blocks):
+        if signup_offset(settings, _Zero, block * BLOCK_USERS) > t:
+            return block
+    return settings.n_blocks
+
+
+class _Zero:
+    """A stream whose every draw is 0: the earliest time a stratified draw can give."""
+
+    @staticmethod
+    def random() -> float:
+        return 0.0
 
 
 def _write(handle, counts: dict[str, int], name: str, histories: list[History],

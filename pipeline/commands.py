@@ -63,7 +63,7 @@ def generate_data(out: Path, workers: int, part: int | None, parts: int | None, 
         progress.close()
     if changes:
         for name, entry in {**manifest["files"], **manifest["labels"]}.items():
-            yield f"{shown(out / name)}\t{entry['rows']} changes"
+            yield f"{shown(out / name)}\t{entry['rows']} rows"
     else:
         for entry in manifest["files"] + manifest.get("labels", []):
             yield f"{shown(out / entry['file'])}\t{entry['rows']} rows"
