@@ -95,6 +95,7 @@ class Increments(unittest.TestCase):
                 self.assertTrue(report["passed"], report["summary"])
                 self.assertEqual(report["dataset"]["as_of"], str(splits[-1]))
                 self.assertEqual(len(report["batches"]), 3)
+                self.assertIn(f"orders placed by {splits[0]}", report["anomalies"]["scope"])
                 self.assertIn(f"As of {splits[-1]} (the snapshot as of {splits[0]} and 3 change "
                               f"batches applied", render_markdown(report))
 

@@ -53,7 +53,7 @@ def build_report(db_path: Path, data_dir: Path, schema_path: Path,
                     for r in query("revenue_by_category") if r["category_id"] is None],
                 "top_products": query("top_products", limit=10, by="revenue"),
             }
-            anomalies = score(query("anomalies"), read_labels(Path(data_dir)))
+            anomalies = _anomalies(conn, query("anomalies"), Path(data_dir), meta["batches"])
         finally:
             conn.close()
     failed = [c["name"] for c in checks if not c["passed"]]
@@ -88,6 +88,21 @@ def _meta(conn: sqlite3.Connection) -> dict[str, Any]:
         for entry in batch["files"]:
             inserted[entry["file"]] = inserted.get(entry["file"], 0) + entry["inserted"]
     return {"files": meta.files, "run": run_info, "batches": meta.batches, "inserted": inserted}
+
+
+def _anomalies(conn: sqlite3.Connection, findings: list[dict[str, Any]], data_dir: Path,
+               batches: list[dict[str, Any]]) -> dict[str, Any]:
+    """The anomaly query scored against the labels; after change batches, the labels are the
+    base snapshot's, so only the orders placed by its as-of day are scored."""
+    if not batches:
+        return score(findings, read_labels(data_dir))
+    day = batches[0]["from"]
+    later = {row[0] for row in conn.execute("SELECT order_id FROM orders WHERE order_date > ?",
+                                            (f"{day} 23:59:59",))}
+    result = score([f for f in findings if f["order_id"] not in later], read_labels(data_dir))
+    result["scope"] = (f"orders placed by {day}, the snapshot the labels come with; the "
+                       f"{len(later)} orders of the change batches are not scored")
+    return result
 
 
 def _table_entry(conn: sqlite3.Connection, table: str, csv_name: str, data_dir: Path,
@@ -207,6 +222,8 @@ def render_markdown(report: dict[str, Any]) -> str:
                     p["revenue"]] for p in t["top_products"]])
     a = report["anomalies"]
     out += ["## Anomaly detection (queries/anomalies.sql)", ""]
+    if a.get("scope"):
+        out += [f"Scored: {a['scope']}.", ""]
     if a["labelled_orders"] is None:
         out += [f"{a['flagged_orders']} orders flagged; {a['note']}, so no precision or recall.", ""]
     else:  # a ratio is None when nothing was flagged or nothing planted (a small scale, a zero rate)
