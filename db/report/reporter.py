@@ -220,8 +220,12 @@ def render_markdown(report: dict[str, Any]) -> str:
     out += _table(["rank", "product", "category", "units", f"revenue{money}"],
                   [[p["rank"], f"{p['name']} (#{p['product_id']})", p["category"], p["units"],
                     p["revenue"]] for p in t["top_products"]])
-    a = report["anomalies"]
-    out += ["## Anomaly detection (queries/anomalies.sql)", ""]
+    out += _anomaly_lines(report["anomalies"])
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _anomaly_lines(a: dict[str, Any]) -> list[str]:
+    out = ["## Anomaly detection (queries/anomalies.sql)", ""]
     if a.get("scope"):
         out += [f"Scored: {a['scope']}.", ""]
     if a["labelled_orders"] is None:
@@ -232,7 +236,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += _table(["planted pattern", "planted orders", "found", "recall"],
                       [[p["pattern"], p["planted"], p["found"], p["recall"]]
                        for p in a["by_pattern"]])
-    return "\n".join(out).rstrip("\n") + "\n"
+    return out
 
 
 def _batches_table(batches: list[dict[str, Any]]) -> list[str]:
