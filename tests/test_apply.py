@@ -218,6 +218,11 @@ class Refusals(unittest.TestCase):
         rewrite(batch, "order_items.csv", lambda header, rows: [])
         self.refused(batch, "orders.csv line 2, column total_amount", "breaks check order_totals")
 
+    def test_while_an_ingest_or_apply_runs(self) -> None:
+        from utils.locking import exclusive_lock
+        with exclusive_lock(self.db.parent / f".{self.db.name}.lock", "ingest"):
+            self.refused(self.batch("locked"), "another ingest or apply is running")
+
     def test_not_a_batch(self) -> None:
         self.refused(self.work / "base", "not a change batch")
         self.refused(self.work / "nowhere", "does not exist")

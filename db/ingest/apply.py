@@ -67,7 +67,7 @@ def apply_batch(batch_dir: Path, db_path: Path, schema_path: Path,
     batch_dir, db_path = Path(batch_dir), Path(db_path)
     with reading_data(batch_dir):
         batch = read_batch(batch_dir, schema)
-        with exclusive_lock(db_path.parent / f".{db_path.name}.lock", "apply"):
+        with exclusive_lock(db_path.parent / f".{db_path.name}.lock", "ingest or apply"):
             remove_leftovers(db_path)
             conn = connect_readonly(db_path)
             try:
