@@ -181,6 +181,13 @@ class Refusals(unittest.TestCase):
             handle.write("\n")
         self.refused(batch, "orders.csv: SHA-256 differs from manifest.json")
 
+    def test_a_row_count_other_than_the_manifests(self) -> None:
+        batch = self.batch("rows")
+        manifest = json.loads((batch / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files"]["users.csv"]["rows"] += 1
+        (batch / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        self.refused(batch, "users.csv", "rows read but manifest.json records")
+
     def test_an_insert_of_an_existing_key(self) -> None:
         batch = self.batch("insert")
         rewrite(batch, "users.csv", lambda header, rows: [["insert", "1"] + rows[0][2:]] + rows)

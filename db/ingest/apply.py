@@ -197,10 +197,12 @@ def _apply_table(conn: sqlite3.Connection, table: Table, batch: Batch) -> Applie
                                        f"does not hold", line, key)
             except sqlite3.IntegrityError as exc:
                 raise _refusal(conn, exc, source, line, [op] + values, key, values[at]) from None
-    expected = batch.files[table.csv_name]["rows"]
-    if source.rows != expected:
-        raise source.error(f"{source.rows} rows read but {MANIFEST_NAME} records {expected}")
-    assert source.sha256 is not None
+    expected = batch.files[table.csv_name]
+    if source.rows != expected["rows"]:
+        raise source.error(f"{source.rows} rows read but {MANIFEST_NAME} records "
+                           f"{expected['rows']}")
+    if source.sha256 != expected["sha256"]:  # checked before; this is what was applied
+        raise source.error(f"changed while it was applied (SHA-256 differs from {MANIFEST_NAME})")
     return AppliedFile(table.name, table.csv_name, source.rows, inserted, source.sha256)
 
 
