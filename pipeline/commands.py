@@ -9,6 +9,7 @@ from typing import Iterator, Sequence
 from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, load_config
 from data_generation.writer import Part, generate, verify
 from db.connect import connect_readonly
+from db.dataset import DataInput
 from db.dictionary.markdown import check_dictionary, write_dictionary
 from db.export.exporter import FORMATS, export
 from db.export.verify import verify_exports
@@ -61,7 +62,8 @@ def verify_data(out: Path) -> Lines:
     yield f"{shown(out)}: every file matches manifest.json"
 
 
-def ingest_data(data_dir: Path, db: Path, schema: Path, quiet: bool = False) -> Lines:
+def ingest_data(data_dir: DataInput, db: Path, schema: Path, quiet: bool = False) -> Lines:
+    """Build ``db`` from a data directory or the parts of one (db/dataset.py)."""
     progress = Progress("ingest", enabled=not quiet)
     try:
         loaded = ingest(data_dir, db, schema, progress=progress)
@@ -70,7 +72,7 @@ def ingest_data(data_dir: Path, db: Path, schema: Path, quiet: bool = False) -> 
     yield f"{shown(db)}\t{sum(f.rows for f in loaded)} rows from {len(loaded)} files"
 
 
-def report(db: Path, data_dir: Path, schema: Path, out_dir: Path) -> Lines:
+def report(db: Path, data_dir: DataInput, schema: Path, out_dir: Path) -> Lines:
     """Write report.md and report.json; fail (after naming them) if any check failed."""
     built = build_report(db, data_dir, schema)
     yield from map(shown, write_report(built, out_dir))

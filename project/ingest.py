@@ -16,7 +16,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = cli.command(__file__, __doc__)
     cli.actions(parser, ingest="build the database from the schema and the CSVs (all or nothing)",
                 report="write report.md and report.json; exit 1 if any check fails")
-    cli.add(parser, "--data-dir", "--db", "--schema")
+    cli.add(parser, "--data-dir", nargs="+", metavar="DIR",
+            help="CSV directory, or the K parts of one dataset (generate_data.py --parts K) "
+                 "read as one: the K part directories, or one directory whose sub-directories "
+                 "are the parts")
+    cli.add(parser, "--db", "--schema")
     cli.add(parser, "--out-dir", default=OUTPUT_DIR,
             help="where --report writes report.md and report.json")
     return cli.execute(parser, argv, lambda a: ingest_data(a.data_dir, a.db, a.schema, a.quiet)
