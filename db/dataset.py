@@ -79,7 +79,7 @@ def open_dataset(given: DataInput, must_exist: bool = True) -> Dataset:
         only = paths[0]
         manifest = only / MANIFEST_NAME
         if manifest.is_file():
-            if "part" not in _read(manifest):
+            if "part" not in read_manifest_file(manifest):
                 return Dataset(only)
         else:
             found = part_directories(only)
@@ -103,7 +103,7 @@ def _check_parts(directories: list[Path]) -> tuple[DataPart, ...]:
         if not path.is_file():
             raise KitError(f"{path}: missing; a part directory needs the manifest "
                            f"generate_data.py --parts wrote")
-        manifest = _read(path)
+        manifest = read_manifest_file(path)
         part = manifest.get("part")
         if not isinstance(part, dict) or not all(
                 isinstance(part.get(k), int) and part[k] >= 1 for k in ("index", "count")):
@@ -139,7 +139,8 @@ def _check_parts(directories: list[Path]) -> tuple[DataPart, ...]:
     return tuple(by_index[i] for i in range(1, first.count + 1))
 
 
-def _read(path: Path) -> dict:
+def read_manifest_file(path: Path) -> dict:
+    """A manifest.json as a dict; KitError naming it if unreadable."""
     try:
         manifest = json.loads(read_input_text(path))
     except (ValueError, OSError) as exc:

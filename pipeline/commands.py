@@ -12,6 +12,7 @@ from db.connect import connect_readonly
 from db.dataset import DataInput
 from db.dictionary.markdown import check_dictionary, write_dictionary
 from db.export.exporter import FORMATS, export
+from db.export.pgparts import PARTS_KIT_FILES, write_parts_kit
 from db.export.verify import verify_exports
 from db.ingest.loader import ingest
 from db.profile.profiler import build_profile, write_profile
@@ -117,6 +118,12 @@ def clv_query(db: Path, out_dir: Path) -> list[Path]:
 def export_database(db: Path, out: Path, fmt: str, schema: Path) -> Lines:
     """Write one format, or ``all``, to ``out``/<format>/."""
     return map(shown, export(db, out, FORMATS if fmt == "all" else (fmt,), schema))
+
+
+def postgres_parts(data: DataInput, out: Path, schema: Path) -> Lines:
+    """Write ``out``/postgres-parts/, the psql kit that loads ``data``'s CSVs in place."""
+    directory = write_parts_kit(data, out, schema)
+    return (shown(directory / name) for name in PARTS_KIT_FILES)
 
 
 def verify_export(directory: Path, db: Path, schema: Path) -> Lines:
