@@ -186,6 +186,78 @@ class PartsAsOneDataset(unittest.TestCase):
         self.assertRegex(proc.stdout, r"real\.db\t\d+ rows from 28 files")
 
 
+class PartsIntoPostgres(unittest.TestCase):
+    """The 4 parts loaded by 4 concurrent psql processes into one PostgreSQL database."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        from test_postgres import Cluster, find_server_bin, unavailable
+        bindir = find_server_bin()
+        if bindir is None:
+            unavailable("no PostgreSQL server found (initdb and pg_ctl on PATH or in "
+                        "/usr/lib/postgresql/*/bin)")
+        cls.tmp = Path(tempfile.mkdtemp(prefix="ecomkit-test-"))
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        cls.cluster = Cluster(bindir, cls.addClassCleanup)
+        os.chmod(cls.tmp, 0o755)  # psql may run as another user than the tests (root)
+        cls.parts = generate_parts(cls.tmp / "parts")
+        cls.whole_db = cls.tmp / "whole.db"
+        generate(Settings(seed=int(SEED), scale=float(SCALE)), cls.tmp / "whole")
+        ingest(cls.tmp / "whole", cls.whole_db, SCHEMA_PATH)
+        cls.kit = write_parts_kit(cls.tmp / "parts", cls.tmp / "exports")
+
+    def test_four_concurrent_copies_give_the_single_runs_clv_rows(self) -> None:
+        database = self.cluster.create_database("parts")
+        self.assertPsql(self.cluster.psql(database, "-f", str(self.kit / "schema.sql")))
+        procs = [subprocess.Popen([self.cluster.psql_bin, "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                                   "-d", database, "-v", f"part={part}", "-f",
+                                   str(self.kit / "load_part.sql")], env=self.cluster.env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for part in self.parts]
+        for proc in procs:
+            _, err = proc.communicate(timeout=300)
+            self.assertEqual(proc.returncode, 0, err)
+        self.assertPsql(self.cluster.psql(database, "-1", "-f", str(self.kit / "finish.sql")))
+        self.assertEqual(self.clv_rows(database), self.sqlite_clv_rows())
+
+    def test_the_serial_load_script_and_a_part_loaded_twice(self) -> None:
+        database = self.cluster.create_database("serial")
+        self.assertPsql(self.cluster.psql(database, "-f", str(self.kit / "load.sql")))
+        self.assertEqual(self.clv_rows(database), self.sqlite_clv_rows())
+        again = self.cluster.psql(database, "-v", f"part={self.parts[1]}", "-f",
+                                  str(self.kit / "load_part.sql"))
+        self.assertNotEqual(again.returncode, 0)
+        self.assertIn("duplicate key", again.stderr)
+
+    def test_a_missing_part_fails_the_finish(self) -> None:
+        database = self.cluster.create_database("missing")
+        self.assertPsql(self.cluster.psql(database, "-f", str(self.kit / "schema.sql")))
+        for part in self.parts[:3]:
+            self.assertPsql(self.cluster.psql(database, "-v", f"part={part}", "-f",
+                                              str(self.kit / "load_part.sql")))
+        finish = self.cluster.psql(database, "-1", "-f", str(self.kit / "finish.sql"))
+        self.assertNotEqual(finish.returncode, 0)
+        self.assertIn("users: 2000 rows loaded, the parts promise 2600", finish.stderr)
+
+    def assertPsql(self, proc: subprocess.CompletedProcess) -> None:
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def clv_rows(self, database: str) -> list[list[str]]:
+        from test_postgres import PG_CLV_QUERY
+        return self.cluster.csv_query(database, path=PG_CLV_QUERY)
+
+    def sqlite_clv_rows(self) -> list[list[str]]:
+        query = load_query(CLV_QUERY)
+        conn = connect_readonly(self.whole_db)
+        try:
+            rows = run_query(conn, query).rows
+        finally:
+            conn.close()
+        self.assertGreater(len(rows), 6)
+        return [query.column_names] + [[("" if v is None else str(v)) for v in row.values()]
+                                       for row in rows]
+
+
 class OpenDataset(unittest.TestCase):
     def test_a_whole_directory_and_a_missing_one(self) -> None:
         tmp = helpers.temp_dir(self)

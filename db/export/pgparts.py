@@ -50,7 +50,7 @@ def parts_kit(schema: Schema, dataset: Dataset) -> dict[str, str]:
     load_part = _HEADER + [
         "-- Load one part directory: psql -v ON_ERROR_STOP=1 -d DATABASE -v part=DIR "
         "-f load_part.sql", "-- One transaction: a part loads whole or not at all; "
-        "parts may load at the same time.", "\\cd :'part'", "BEGIN;", *copies, "COMMIT;", ""]
+        "parts may load at the same time.", "\\cd :part", "BEGIN;", *copies, "COMMIT;", ""]
     finish = _HEADER + ["-- After every part has loaded (psql -1 -f finish.sql): the row counts "
                         "the parts' manifests promise, foreign keys, indexes."]
     finish += [_count_check(name, rows) for name, rows in expected.items()]
