@@ -9,7 +9,7 @@ from typing import Iterator, Sequence
 from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, load_config
 from data_generation.writer import Part, generate, verify
 from db.connect import connect_readonly
-from db.dataset import DataInput
+from db.sources import DataInput
 from db.dictionary.markdown import check_dictionary, write_dictionary
 from db.export.exporter import FORMATS, export
 from db.export.pgparts import PARTS_KIT_FILES, write_parts_kit
@@ -64,7 +64,7 @@ def verify_data(out: Path) -> Lines:
 
 
 def ingest_data(data_dir: DataInput, db: Path, schema: Path, quiet: bool = False) -> Lines:
-    """Build ``db`` from a data directory or the parts of one (db/dataset.py)."""
+    """Build ``db`` from a data directory or the parts of one (db/sources.py)."""
     progress = Progress("ingest", enabled=not quiet)
     try:
         loaded = ingest(data_dir, db, schema, progress=progress)

@@ -19,7 +19,7 @@ from data_generation.model import Settings
 from data_generation.writer import generate
 from db.canonical import database_checksum
 from db.connect import connect_readonly
-from db.dataset import open_dataset
+from db.sources import open_dataset
 from db.export.pgparts import write_parts_kit
 from db.ingest.loader import ingest
 from db.meta import read_meta

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.dataset import DataInput, Dataset, read_manifest_file, reading_dataset
+from db.sources import DataInput, Dataset, read_manifest_file, reading_dataset
 from db.export.postgres import COPY_OPTIONS, deferred_constraints, postgres_schema
 from db.schema import Schema, load_schema, quote
 from utils.config import KIT_NAME, MANIFEST_NAME, SCHEMA_PATH

@@ -16,7 +16,7 @@ from itertools import chain
 from pathlib import Path
 
 from db.checks import Check, load_checks
-from db.dataset import DataInput, Dataset, reading_dataset
+from db.sources import DataInput, Dataset, reading_dataset
 from db.ingest.csvload import CsvSource
 from db.ingest.provenance import (LoadedFile, read_manifest, warn_manifest_mismatch,
                                   warn_unknown_files, write_meta)
@@ -42,7 +42,7 @@ CACHE_KIB = 4 * 1024
 def ingest(data_dir: DataInput, db_path: Path, schema_path: Path, checks_dir: Path = CHECKS_DIR,
            progress: OnProgress | None = None) -> list[LoadedFile]:
     """Load every table's CSV from ``data_dir`` (a data directory, or the parts of one:
-    see db/dataset.py) into a new ``db_path``; return each file loaded."""
+    see db/sources.py) into a new ``db_path``; return each file loaded."""
     schema = load_schema(schema_path)
     checks = load_checks(checks_dir)
     db_path = Path(db_path)

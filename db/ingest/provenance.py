@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.dataset import Dataset
+from db.sources import Dataset
 from db.schema import Schema, quote
 from db.statements import execute_many
 from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE

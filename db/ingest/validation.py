@@ -18,7 +18,7 @@ from db.statements import fetch_all, fetch_one
 from utils.errors import DataError
 
 if TYPE_CHECKING:
-    from db.dataset import Dataset
+    from db.sources import Dataset
     from db.ingest.csvload import CsvSource
     from db.ingest.provenance import LoadedFile
 

@@ -15,7 +15,7 @@ from typing import Any
 from db.report.anomaly_eval import read_labels, score
 from db.report.tally import hash_and_count
 from db.checks import load_checks, run_check
-from db.dataset import DataInput, Dataset, reading_dataset
+from db.sources import DataInput, Dataset, reading_dataset
 from db.meta import DATASET_KEYS, as_number, read_meta
 from db.schema import load_schema, quote
 from db.connect import connect_readonly
