@@ -24,6 +24,9 @@ WINDOW_PER_WORKER = 4
 Keys = tuple[int, int, int, int]   # rows of orders, order items, payments, reviews before a block
 
 _builder: Optional[gen.BlockBuilder] = None  # one per worker process
+# The parent's builder while its pool starts: a forked worker inherits it (catalogue
+# included) instead of building its own; a spawned one (Windows, macOS) builds its own.
+_inherited: Optional[gen.BlockBuilder] = None
 
 
 def default_workers() -> int:
@@ -32,7 +35,10 @@ def default_workers() -> int:
 
 def _init_worker(settings: Settings) -> None:
     global _builder
-    _builder = gen.BlockBuilder(settings, build_catalogue(settings), Clock(settings))
+    if _inherited is not None and _inherited.s == settings:
+        _builder = _inherited
+    else:
+        _builder = gen.BlockBuilder(settings, build_catalogue(settings), Clock(settings))
 
 
 def _build(block: int, keys: Keys, packed: tuple) -> gen.Rendered:
@@ -64,16 +70,20 @@ class BlockSource:
         self.pool = None
 
     def __enter__(self) -> "BlockSource":
+        global _inherited
         if self.workers > 1 and self.settings.n_blocks > 1:
             context = multiprocessing.get_context("spawn" if os.name == "nt" else None)
-            self.pool = context.Pool(self.workers, initializer=_init_worker,
+            _inherited = self.builder  # a block's text depends only on the settings: the
+            self.pool = context.Pool(self.workers, initializer=_init_worker,  # same builder
                                      initargs=(self.settings,))
         return self
 
     def __exit__(self, *exc_info) -> None:
+        global _inherited
         if self.pool is not None:
             self.pool.terminate() if exc_info[0] else self.pool.close()
             self.pool.join()
+            _inherited = None
 
     def counts(self, blocks: range) -> Iterator[tuple[int, ...]]:
         """Each block's row counts, from the shapes alone (no content is drawn)."""
