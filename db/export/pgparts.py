@@ -17,7 +17,7 @@ from db.sources import DataInput, Dataset, read_manifest_file, reading_dataset
 from db.export.postgres import COPY_OPTIONS, deferred_constraints, postgres_schema
 from db.schema import Schema, load_schema, quote
 from utils.config import KIT_NAME, MANIFEST_NAME, SCHEMA_PATH
-from utils.errors import KitError
+from utils.errors import KitError, os_reason
 from utils.fileio import open_input, to_json, write_outputs
 
 KIT_DIR = "postgres-parts"
@@ -34,7 +34,7 @@ def write_parts_kit(data: DataInput, out_dir: Path, schema_path: Path = SCHEMA_P
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise KitError(f"cannot create {target}: {exc.strerror or exc}") from None
+        raise KitError(f"cannot create {target}: {os_reason(exc)}") from None
     write_outputs(target, texts, "the PostgreSQL parts kit")
     return target
 
@@ -88,7 +88,7 @@ def _header(path: Path, expected: tuple[str, ...]) -> list[str]:
         with open_input(path, "r", encoding="utf-8-sig", newline="") as handle:
             header = handle.readline().rstrip("\r\n").split(",")
     except OSError as exc:
-        raise KitError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise KitError(f"{path}: cannot read: {os_reason(exc)}") from None
     if sorted(header) != sorted(expected):
         raise KitError(f"{path} line 1: header {','.join(header)} does not have the columns "
                        f"{','.join(expected)}")
