@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections import deque
 from itertools import islice
 from typing import Iterable, Iterator, Optional
@@ -41,9 +42,9 @@ def _init_worker(settings: Settings) -> None:
         _builder = gen.BlockBuilder(settings, build_catalogue(settings), Clock(settings))
 
 
-def _build(block: int, keys: Keys, packed: tuple) -> gen.Rendered:
+def _build(block: int, keys: Keys, blob: bytes) -> gen.Rendered:
     assert _builder is not None
-    return _builder.build(block, keys, unpack(packed))
+    return _builder.build(block, keys, unpack(pickle.loads(blob)))
 
 
 def _counts(blocks: range) -> list[tuple[int, ...]]:
@@ -51,9 +52,12 @@ def _counts(blocks: range) -> list[tuple[int, ...]]:
     return [_builder.counts(block) for block in blocks]
 
 
-def _shape(block: int) -> tuple:
+def _shape(block: int) -> tuple[tuple[int, ...], bytes]:
+    """The block's counts, and its packed shape pickled once here: the parent passes the
+    bytes on to the rendering task without unpickling and pickling the columns again."""
     assert _builder is not None
-    return pack(_builder.shapes.build(block))
+    packed = pack(_builder.shapes.build(block))
+    return packed[-1], pickle.dumps(packed, pickle.HIGHEST_PROTOCOL)
 
 
 def advance(keys: Keys, counts: tuple[int, ...]) -> Keys:
@@ -118,10 +122,10 @@ class BlockSource:
 
 
 def _keyed_tasks(blocks: range, shapes: Iterator[tuple], keys: Keys) -> Iterator[tuple]:
-    """(block, its keys, its packed shape): a worker drew the shape; the keys follow its counts."""
-    for block, packed in zip(blocks, shapes):
-        yield block, keys, packed
-        keys = advance(keys, packed[-1])
+    """(block, its keys, its pickled shape): a worker drew the shape; the keys follow its counts."""
+    for block, (counts, blob) in zip(blocks, shapes):
+        yield block, keys, blob
+        keys = advance(keys, counts)
 
 
 def _streamed(pool, function, tasks: Iterable[tuple], window: int) -> Iterator:
