@@ -7,6 +7,8 @@ failed, interrupted or concurrent generation never leaves a mixed data directory
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import logging
 import shutil
 from contextlib import ExitStack
@@ -60,9 +62,31 @@ def iter_blocks(settings: Settings, catalogue: Catalogue) -> Iterator[gen.Render
         yield from source.blocks(range(settings.n_blocks))
 
 
+class HashedFile:
+    """A UTF-8 text file written in large chunks, hashed as it is written (the manifest's
+    SHA-256 then costs no second read of the file after generation)."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = open(path, "wb", buffering=1 << 20)
+        self.digest = hashlib.sha256()
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.digest.update(data)
+        self.handle.write(data)
+
+    def __enter__(self) -> "HashedFile":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.handle.close()
+
+
 def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part | None = None,
-               progress: OnProgress | None = None) -> dict[str, int]:
-    """Write every table's CSV (and the anomaly labels) into ``directory``; return row counts.
+               progress: OnProgress | None = None,
+               digests: dict[str, str] | None = None) -> dict[str, int]:
+    """Write every table's CSV (and the anomaly labels) into ``directory``; return row counts
+    (and put each file's SHA-256 in ``digests``).
 
     With ``part``, only that part's blocks are written (the catalogue goes with part 1); the
     keys continue from the rows of the earlier parts, which their shapes count without
@@ -76,19 +100,20 @@ def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part
         source = stack.enter_context(BlockSource(settings, catalogue, workers))
         handles = {}
         for name in TABLES + (LABELS_NAME,):
-            handles[name] = stack.enter_context(open(directory / file_name(name), "w", newline="",
-                                                     encoding="utf-8", buffering=1 << 20))
+            handles[name] = stack.enter_context(HashedFile(directory / file_name(name)))
             header = anomalies.LABEL_HEADER if name == LABELS_NAME else HEADERS[name]
             handles[name].write(",".join(header) + "\n")
         if part is None or part.index == 1:
             for name, rows in catalogue_rows(catalogue).items():
-                csv.writer(handles[name], lineterminator="\n").writerows(rows)
+                handles[name].write(_csv_text(rows))
             counts["categories"], counts["products"] = len(catalogue.categories), len(catalogue.products)
         written = 0
         for done, block in enumerate(source.blocks(block_ids), start=1):
             written += _write_block(handles, block, counts)
             if progress:
                 progress(done, len(block_ids), written)
+    if digests is not None:
+        digests.update({file_name(name): handle.digest.hexdigest() for name, handle in handles.items()})
     return counts
 
 
@@ -98,6 +123,13 @@ def catalogue_rows(catalogue: Catalogue) -> dict[str, list[tuple]]:
                            for cid, name, parent in catalogue.categories],
             "products": [(p.product_id, p.name, p.category_id, cents_to_str(p.price_cents))
                          for p in catalogue.products]}
+
+
+def _csv_text(rows) -> str:
+    """Rows as ``csv.writer`` writes them, in one string (one write, not one per row)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def file_name(name: str) -> str:
@@ -115,7 +147,12 @@ def _write_block(handles: dict, block: Rendered, counts: dict[str, int]) -> int:
 
 
 def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
-                   part: Part | None = None) -> dict[str, Any]:
+                   part: Part | None = None, digests: dict[str, str] | None = None
+                   ) -> dict[str, Any]:
+    """The manifest of the files in ``directory`` (their SHA-256 from ``digests`` when the
+    writer computed them, else read back)."""
+    def sha256(name: str) -> str:
+        return digests[name] if digests and name in digests else sha256_file(directory / name)
     manifest: dict[str, Any] = {
         "generator": KIT_NAME,
         "generator_version": GENERATOR_VERSION,
@@ -125,9 +162,9 @@ def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
         "currency": settings.currency,
         "block_users": BLOCK_USERS,
         "files": [{"file": f"{table}.csv", "table": table, "rows": counts[table],
-                   "sha256": sha256_file(directory / f"{table}.csv")} for table in TABLES],
+                   "sha256": sha256(f"{table}.csv")} for table in TABLES],
         "labels": [{"file": LABELS_NAME, "rows": counts[LABELS_NAME],
-                    "sha256": sha256_file(directory / LABELS_NAME)}],
+                    "sha256": sha256(LABELS_NAME)}],
     }
     if part is not None:
         manifest["part"] = {"index": part.index, "count": part.count,
@@ -143,8 +180,9 @@ def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | N
              progress: OnProgress | None = None) -> dict[str, Any]:
     """Generate the dataset (or one part of it) into ``out_dir`` atomically; return its manifest."""
     def fill(staging: Path) -> dict[str, Any]:
-        counts = write_csvs(settings, staging, workers, part, progress)
-        return build_manifest(settings, staging, counts, part)
+        digests: dict[str, str] = {}
+        counts = write_csvs(settings, staging, workers, part, progress, digests)
+        return build_manifest(settings, staging, counts, part, digests)
 
     manifest = publish(settings, Path(out_dir), fill)
     for entry in manifest["files"]:

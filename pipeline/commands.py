@@ -10,8 +10,10 @@ from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, l
 from data_generation.changes import changes as write_changes, snapshot
 from data_generation.writer import Part, generate, verify
 from db.connect import connect_readonly
+from db.sources import DataInput
 from db.dictionary.markdown import check_dictionary, write_dictionary
 from db.export.exporter import FORMATS, export
+from db.export.pgparts import PARTS_KIT_FILES, write_parts_kit
 from db.export.verify import verify_exports
 from db.ingest.apply import apply_batch
 from db.ingest.loader import ingest
@@ -100,7 +102,8 @@ def verify_data(out: Path, dates: Sequence[date | None] = (None, None, None)) ->
     yield f"{shown(out)}: every file matches manifest.json"
 
 
-def ingest_data(data_dir: Path, db: Path, schema: Path, quiet: bool = False) -> Lines:
+def ingest_data(data_dir: DataInput, db: Path, schema: Path, quiet: bool = False) -> Lines:
+    """Build ``db`` from a data directory or the parts of one (db/sources.py)."""
     progress = Progress("ingest", enabled=not quiet)
     try:
         loaded = ingest(data_dir, db, schema, progress=progress)
@@ -117,7 +120,7 @@ def apply_changes(batch_dir: Path, db: Path, schema: Path) -> Lines:
     yield f"{shown(db)}\tas of {batch.end} (batch {batch.start}..{batch.end} applied)"
 
 
-def report(db: Path, data_dir: Path, schema: Path, out_dir: Path) -> Lines:
+def report(db: Path, data_dir: DataInput, schema: Path, out_dir: Path) -> Lines:
     """Write report.md and report.json; fail (after naming them) if any check failed."""
     built = build_report(db, data_dir, schema)
     yield from map(shown, write_report(built, out_dir))
@@ -162,6 +165,12 @@ def clv_query(db: Path, out_dir: Path) -> list[Path]:
 def export_database(db: Path, out: Path, fmt: str, schema: Path) -> Lines:
     """Write one format, or ``all``, to ``out``/<format>/."""
     return map(shown, export(db, out, FORMATS if fmt == "all" else (fmt,), schema))
+
+
+def postgres_parts(data: DataInput, out: Path, schema: Path) -> Lines:
+    """Write ``out``/postgres-parts/, the psql kit that loads ``data``'s CSVs in place."""
+    directory = write_parts_kit(data, out, schema)
+    return (shown(directory / name) for name in PARTS_KIT_FILES)
 
 
 def verify_export(directory: Path, db: Path, schema: Path) -> Lines:

@@ -21,7 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--apply", type=cli.path_arg, metavar="DIR",
                        help="apply the change batch in DIR (generate_data.py --changes) to "
                        "the database in one transaction")
-    cli.add(parser, "--data-dir", "--db", "--schema")
+    cli.add(parser, "--data-dir", nargs="+", metavar="DIR",
+            help="CSV directory, or the K parts of one dataset (generate_data.py --parts K) "
+                 "read as one: the K part directories, or one directory whose sub-directories "
+                 "are the parts")
+    cli.add(parser, "--db", "--schema")
     cli.add(parser, "--out-dir", default=OUTPUT_DIR,
             help="where --report writes report.md and report.json")
     return cli.execute(parser, argv, lambda a: ingest_data(a.data_dir, a.db, a.schema, a.quiet)

@@ -157,7 +157,8 @@ OPTIONS: dict[str, dict[str, Any]] = {
                     help="split the dataset into K parts and write only --part (like dbgen -C)"),
     "--part": dict(type=positive_int, metavar="I",
                    help="which part to write, 1..K (like dbgen -S); the parts' files, "
-                        "concatenated in order with one header, equal the whole dataset"),
+                        "concatenated in order with one header, equal the whole dataset, and "
+                        "ingest.py --data-dir takes the K part directories as one dataset"),
     "--currency": dict(type=currency_arg, metavar="CODE",  # None: the --config file's, or USD
                        help=f"ISO 4217 code the amounts are in (default: the --config file's "
                             f"\"currency\", else {DEFAULT_CURRENCY})"),

@@ -30,6 +30,7 @@ from db.ingest.validation import (check_calendar, check_foreign_keys, check_inva
                                   constraint_error)
 from db.meta import Meta, read_meta
 from db.schema import Column, Schema, Table, load_schema, quote
+from db.sources import Dataset
 from db.statements import execute, execute_many, fetch_one
 from utils.config import CHECKS_DIR, GENERATOR_VERSION, MANIFEST_NAME, META_TABLE
 from utils.errors import KitError, file_errors, os_reason
@@ -163,9 +164,9 @@ def _apply(conn: sqlite3.Connection, schema: Schema, checks: list[Check],
     execute(conn, "PRAGMA foreign_keys = OFF")     # checked once, in bulk, before the commit
     execute(conn, "BEGIN")
     applied = [_apply_table(conn, table, batch) for table in schema.data_tables]
-    check_calendar(conn, schema, batch.directory)
-    check_foreign_keys(conn, schema, batch.directory)
-    check_invariants(conn, schema, checks, batch.directory)
+    check_calendar(conn, schema, Dataset(batch.directory))
+    check_foreign_keys(conn, schema, Dataset(batch.directory))
+    check_invariants(conn, schema, checks, Dataset(batch.directory))
     _record(conn, batch, applied)
     execute(conn, "COMMIT")
     return applied

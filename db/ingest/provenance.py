@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from db.sources import Dataset
 from db.schema import Schema, quote
 from db.statements import execute_many
 from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE
@@ -62,7 +63,9 @@ def read_manifest(data_dir: Path) -> dict:
 
 
 def write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFile],
-               manifest: dict) -> None:
+               manifest: dict, parts: int = 0) -> None:
+    """One 'file' row per CSV loaded (each part's file, named ``<part directory>/<file>``)
+    and the run's settings; ``parts``: K for a dataset read from K parts."""
     table = quote(META_TABLE)
     execute_many(conn, f"INSERT INTO {table} (kind, file_name, sha256, row_count) "
                  "VALUES ('file', ?, ?, ?)",
@@ -83,6 +86,8 @@ def write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFile
     }
     if "as_of" in manifest:  # a snapshot as of a day; a full dataset stands at the window's end
         run["as_of"] = manifest["as_of"]
+    if parts:  # only a dataset read from parts says so: a whole one records what it did
+        run["parts"] = parts
     execute_many(conn, f"INSERT INTO {table} (kind, key, value) VALUES ('run', ?, ?)",
                  [(key, str(value)) for key, value in run.items()])
 
@@ -111,8 +116,14 @@ def warn_unknown_files(data_dir: Path, schema: Schema) -> None:
             log.warning("ignoring %s: no table of that name in %s", path, schema.path.name)
 
 
-def warn_manifest_mismatch(manifest: dict, loaded: list[LoadedFile]) -> None:
-    recorded = {f.get("file"): f.get("sha256") for f in manifest.get("files", [])}
+def warn_manifest_mismatch(dataset: Dataset, loaded: list[LoadedFile]) -> None:
+    """Warn about each file loaded whose SHA-256 differs from its (part's) manifest."""
+    recorded = {}
+    for directory in dataset.directories:
+        manifest = read_manifest(directory) if (directory / MANIFEST_NAME).is_file() else {}
+        prefix = f"{directory.name}/" if dataset.parts else ""
+        recorded.update({f"{prefix}{entry.get('file')}": entry.get("sha256")
+                         for entry in manifest.get("files", [])})
     for item in loaded:
         if item.file_name in recorded and recorded[item.file_name] != item.sha256:
             log.warning("%s differs from %s (edited after generation?)", item.file_name, MANIFEST_NAME)
