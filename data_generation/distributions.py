@@ -52,6 +52,11 @@ def lognormal(rng: Random, median: float, sigma: float) -> float:
     return median * math.exp(sigma * normal(rng))
 
 
+def exp_clip(sigma: float, z: float, limit: float = 1.5) -> float:
+    """exp(sigma * z) with z clipped to [-limit, limit]: a log-normal factor without wild tails."""
+    return math.exp(sigma * max(-limit, min(limit, z)))
+
+
 def exponential(rng: Random, mean: float) -> float:
     return -mean * math.log(1.0 - rng.random())
 

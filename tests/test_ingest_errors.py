@@ -697,7 +697,7 @@ CASES = (
           "breaks check refunded_orders_refunded",)),
     Case("business: refund on an order that is not refunded", refund_on_paid_order,
          ("payments.csv line {line}, column status: refunded payment on a {order[status]} "
-          "order: breaks check refunds_only_on_refunded_orders",)),
+          "order: breaks check refunds_after_delivery",)),
     Case("business: paid order with the wrong payment", payment_amount_changed,
          ("orders.csv line {line}, column total_amount: {row[status]} order of "
           "{row[total_amount]} has completed payments of {paid}: breaks check "
