@@ -1,7 +1,7 @@
 """The calendar: how busy each date and hour is, per time zone, and second offsets as text.
 
 A date's weight is its month weight x weekday weight x event factor (Black Friday, the
-weekend after it, Cyber Monday, the December ramp, Christmas Eve and Day) x a noise factor:
+weekend after it, Cyber Monday, the December ramp, Christmas Eve and Day) x, on ordinary days, a noise factor:
 a gamma-distributed multiplier (mean 1) drawn from ``Random(f"{seed}:day:{YYYY-MM-DD}")``,
 so a date's noise depends on the date alone, not on the window or anything drawn before.
 Each country's local hour curve is shifted by its UTC offset: a UTC hour takes the weight
@@ -50,14 +50,22 @@ def event_factor(day: date, rates) -> float:
     return 1.0
 
 
+def is_event(day: date) -> bool:
+    """Black Friday to Cyber Monday, Christmas Eve and Christmas Day."""
+    friday = black_friday(day.year)
+    return friday <= day <= friday + timedelta(days=3) or (day.month == 12 and day.day in (24, 25))
+
+
 def day_weights(seed: int, start: date, days: int, rates) -> list[float]:
-    """Each date's weight: month x weekday x event x gamma noise (shape ``day_noise_shape``)."""
+    """Each date's weight: month x weekday x event x gamma noise (shape ``day_noise_shape``;
+    event days have no noise: their level is what the calendar says)."""
     out, shape = [], rates.day_noise_shape
     for index in range(days):
         day = start + timedelta(days=index)
+        event = event_factor(day, rates)
         weight = (rates.month_weights[day.month - 1] * rates.weekday_weights[day.weekday()]
-                  * event_factor(day, rates))
-        if shape > 0:
+                  * event)
+        if shape > 0 and not is_event(day):  # an event day's level is the calendar's
             weight *= dist.gamma(Random(f"{seed}:day:{day.isoformat()}"), shape, 1.0 / shape)
         out.append(weight)
     return out

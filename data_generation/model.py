@@ -60,11 +60,11 @@ class Rates:
     discount_share: float = 0.12          # share of lines sold at a promotional discount
     discount_percents: tuple[int, ...] = (10, 15, 20, 25)
     popularity_exponent: float = 0.8      # Zipf exponent of product popularity
-    price_elasticity: float = 0.45        # demand weight ~ price ** -elasticity
+    price_elasticity: float = 0.35        # demand weight ~ price ** -elasticity
     expensive_price: float = 150.0        # after a line at or above it, a basket's other lines stay below
     category_demand: dict = _table({
-        "Books & Media": 1.3, "Electronics": 1.0, "Fashion": 1.3, "Home & Kitchen": 1.0,
-        "Sports & Outdoors": 0.8})
+        "Books & Media": 1.1, "Electronics": 1.4, "Fashion": 1.3, "Home & Kitchen": 1.0,
+        "Sports & Outdoors": 0.9})
     cancel_rate: float = 0.03
     refund_rate: float = 0.085            # mean share of delivered lines returned and refunded
     category_return_factors: dict = _table({
@@ -78,7 +78,7 @@ class Rates:
     split_payment_rate: float = 0.03
     method_weights: tuple[float, ...] = (0.60, 0.28, 0.12)  # card, paypal, bank
     country_method_factors: dict = _table({
-        "Germany": (0.55, 1.25, 2.6), "Netherlands": (0.45, 0.7, 6.0), "Poland": (0.7, 0.8, 4.0),
+        "Germany": (0.55, 1.25, 2.6), "Netherlands": (0.45, 0.7, 3.5), "Poland": (0.7, 0.8, 4.0),
         "Brazil": (0.8, 0.5, 4.0), "India": (0.8, 0.4, 4.5), "Sweden": (0.9, 0.6, 3.0)})
     country_price_sensitivity: dict = _table({
         "Brazil": 1.2, "India": 1.3, "Mexico": 1.2, "Poland": 1.15, "Australia": 0.9,
@@ -86,7 +86,7 @@ class Rates:
     review_rate: float = 0.055            # share of delivered lines that get reviewed
     review_lag_days: float = 4.0
     review_title_share: float = 0.13      # share of reviews with a title
-    quality_sigma: float = 0.8            # spread of a product's hidden quality (rating tilt)
+    quality_sigma: float = 1.1            # spread of a product's hidden quality (rating tilt)
     rating_weights_on_time: tuple[float, ...] = (0.05, 0.03, 0.08, 0.21, 0.63)
     rating_weights_late: tuple[float, ...] = (0.50, 0.10, 0.11, 0.11, 0.18)
     late_delivery_days: int = 7           # delivered more than this many days after ordering: late
@@ -103,8 +103,8 @@ class Rates:
     black_friday_weekend_factor: float = 2.2
     cyber_monday_factor: float = 3.5
     december_ramp: float = 0.45           # December 1 to 23 rises by this share
-    christmas_eve_factor: float = 0.7
-    christmas_factor: float = 0.55
+    christmas_eve_factor: float = 0.6
+    christmas_factor: float = 0.35
     day_noise_shape: float = 6.0          # gamma shape of the daily multiplier (0: no noise)
     anomaly_rate: float = 0.005           # share of customers given one planted anomaly
 

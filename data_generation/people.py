@@ -40,6 +40,7 @@ class _Locale(NamedTuple):
     last: tuple[tuple[str, str], ...]
     cities: tuple[str, ...]
     city_cum: list[float]
+    surnames: int
 
 
 def _locales() -> list[_Locale]:
@@ -47,7 +48,11 @@ def _locales() -> list[_Locale]:
         return tuple((csv_field(n), ascii_slug(n) or fallback) for n in names)
     return [_Locale(csv_field(loc.country), named(loc.first_names, "user"),
                     named(loc.last_names, "customer"), tuple(csv_field(c) for c, _ in loc.cities),
-                    dist.cumulative([w for _, w in loc.cities])) for loc in LOCALES]
+                    dist.cumulative([w for _, w in loc.cities]), loc.surnames) for loc in LOCALES]
+
+
+def _plain(field: str) -> str:
+    return field[1:-1].replace('""', '"') if field.startswith('"') else field
 
 
 _DOMAIN_CUM = dist.cumulative([w for _, w in EMAIL_DOMAINS])
@@ -73,6 +78,9 @@ class People:
             loc = self.locales[countries[position]]
             first, f = dist.pick(rng, loc.first)
             last, l = dist.pick(rng, loc.last)
+            if loc.surnames == 2:  # the father's and the mother's surname
+                second, s = dist.pick(rng, loc.last)
+                last, l = csv_field(f"{_plain(last)} {_plain(second)}"), l + s
             city = loc.cities[dist.weighted_index(rng, loc.city_cum)]
             if random() < missing:
                 city = ""
