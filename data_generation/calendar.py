@@ -32,7 +32,8 @@ def black_friday(year: int) -> date:
 
 
 def event_factor(day: date, rates) -> float:
-    """The factor of an event day relative to an ordinary day of its month and weekday."""
+    """The factor of an event day relative to an ordinary day of its month and weekday
+    (December rises to Christmas Eve and is back to its month weight after Christmas)."""
     friday = black_friday(day.year)
     if day == friday:
         return rates.black_friday_factor
@@ -40,7 +41,7 @@ def event_factor(day: date, rates) -> float:
         return rates.black_friday_weekend_factor
     if day == friday + timedelta(days=3):
         return rates.cyber_monday_factor
-    if day.month == 12:
+    if day.month == 12 and day.day <= 25:
         ramp = 1.0 + rates.december_ramp * min(day.day - 1, 22) / 22
         if day.day == 24:
             return rates.christmas_eve_factor * ramp

@@ -105,7 +105,7 @@ class Rates:
     december_ramp: float = 0.45           # December 1 to 23 rises by this share
     christmas_eve_factor: float = 0.6
     christmas_factor: float = 0.35
-    day_noise_shape: float = 6.0          # gamma shape of the daily multiplier (0: no noise)
+    day_noise_shape: float = 8.0          # gamma shape of the daily multiplier (0: no noise)
     anomaly_rate: float = 0.005           # share of customers given one planted anomaly
 
 
