@@ -111,6 +111,10 @@ class Clock:
         self.weights = [w for w, _ in tables]
         self.cums = [c for _, c in tables]
         self._signup_table(rates.signup_growth, days)
+        self.country_cums = [dist.cumulative(
+            [weight * rates.hour_weights[(hour * 60 + 30 + geography.UTC_OFFSET_MINUTES[c]) // 60 % 24]
+             for c, weight in zip(geography.COUNTRIES, geography.COUNTRY_WEIGHTS)])
+            for hour in range(24)]
 
     def _signup_table(self, growth: float, days: int) -> None:
         """Signups: the countries' calendars mixed by country weight, growing as exp(g t)."""
@@ -133,13 +137,9 @@ class Clock:
         return _invert(self.signup_cum, self.signup_weight, u * self.signup_cum[-1], 0, self.span)
 
     def country_at(self, when: int, r: float) -> int:
-        """A country index drawn in proportion to its weight x its zone's weight at ``when``."""
-        hour, weights = when // 3600, self.weights
-        cum, total = [], 0.0
-        for zone, weight in zip(self.zone_of, geography.COUNTRY_WEIGHTS):
-            total += weight * weights[zone][hour]
-            cum.append(total)
-        index = bisect_right(cum, r * total)
+        """A country index in proportion to its weight x its local hour's weight at ``when``."""
+        cum = self.country_cums[when // 3600 % 24]
+        index = bisect_right(cum, r * cum[-1])
         return index if index < len(cum) else len(cum) - 1
 
     def seasonal(self, zone: int, r: float, low: int) -> int:

@@ -78,6 +78,11 @@ def gamma(rng: Random, shape: float, scale: float) -> float:
             return d * v * scale
 
 
+def kumaraswamy(rng: Random, a: float, b: float) -> float:
+    """A Kumaraswamy(a, b) draw in [0, 1] by its closed-form inverse CDF: beta-like, one draw."""
+    return (1.0 - rng.random() ** (1.0 / b)) ** (1.0 / a)
+
+
 def poisson(rng: Random, lam: float) -> int:
     """Poisson count: Knuth's product method, split into chunks for large means."""
     count = 0

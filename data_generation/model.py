@@ -51,7 +51,7 @@ class Rates:
     quick_first_order_minutes: float = 6.0  # mean delay of such a first order
     repeat_orders_per_year: float = 3.0   # mean purchase rate of an active customer (BG/NBD lambda)
     repeat_rate_shape: float = 0.6        # gamma shape of that rate over customers: < 1 is over-dispersed
-    dropout_a: float = 1.1                # beta(a, b) of a customer's dropout chance after each purchase
+    dropout_a: float = 1.1                # Kumaraswamy(a, b) of a customer's dropout chance after each purchase
     dropout_b: float = 1.0
     basket_p: float = 0.72                # P(1 line); each further line is less likely (basket_decay)
     basket_decay: float = 0.8             # continuation odds shrink by this factor per line

@@ -113,7 +113,8 @@ class ShapeBuilder(Lifecycle):
     def order_times(self, rng: Random, signup: int) -> list[int]:
         """A buyer's first order, then BG/NBD repeats: Poisson purchases at a gamma-distributed
         rate (in calendar-weighted days) while active; after each purchase the customer drops
-        out with a beta-distributed probability."""
+        out with a probability drawn per customer from a Kumaraswamy(a, b) distribution (a
+        closed-form relative of BG/NBD's beta)."""
         random, end = rng.random, self.end
         if random() >= self.buyer_share:
             return []
@@ -124,8 +125,7 @@ class ShapeBuilder(Lifecycle):
             first = self.seasonal_time(rng, signup + 3600)
         shape = self.rates.repeat_rate_shape
         rate = dist.gamma(rng, shape, self.rate_mean / shape)
-        a = dist.gamma(rng, self.rates.dropout_a, 1.0)
-        dropout = a / (a + dist.gamma(rng, self.rates.dropout_b, 1.0))
+        dropout = dist.kumaraswamy(rng, self.rates.dropout_a, self.rates.dropout_b)
         times, when, advance, zone = [first], first, self.clock.advance, self.zone
         while len(times) < MAX_ORDERS and random() >= dropout and rate > 0.0:
             when = advance(zone, when, -math.log(1.0 - random()) / rate)
