@@ -48,9 +48,9 @@ CREATE TABLE orders (
                                             'cancelled', 'refunded')), -- fulfilment state: refunded when every line was refunded (a partial refund stays delivered)
     total_amount  DECIMAL(12,2) NOT NULL CHECK (total_amount >= 0), -- sum of the order's line totals
     shipped_at    TIMESTAMP
-                          CHECK (shipped_at IS NULL OR datetime(shipped_at, '+0 days') IS shipped_at), -- time the order left the warehouse; NULL until then
+                          CHECK (datetime(shipped_at, '+0 days') IS shipped_at), -- time the order left the warehouse; NULL until then
     delivered_at  TIMESTAMP
-                          CHECK (delivered_at IS NULL OR datetime(delivered_at, '+0 days') IS delivered_at) -- time the order reached the customer; NULL until then
+                          CHECK (datetime(delivered_at, '+0 days') IS delivered_at) -- time the order reached the customer; NULL until then
 );
 
 -- table: Order lines: one product, a quantity and the price paid per unit.

@@ -1,6 +1,6 @@
 -- check: refunds_within_charges
--- table: payments
--- column: amount
+-- table: orders
+-- column: total_amount
 -- description: an order's refunds never exceed its completed charges
 WITH money AS (
     SELECT order_id,
