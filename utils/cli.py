@@ -141,7 +141,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "--data-dir": dict(default=DATA_DIR, help="CSV directory"),
     "--seed": dict(type=int_arg, default=DEFAULT_SEED, help="random seed"),
     "--scale": dict(type=positive_float, default=DEFAULT_SCALE,
-                    help="size factor: 1 is about 2,000 users and 4,000 orders"),
+                    help="size factor: 1 is about 2,000 users and 2,100 orders"),
     "--start": dict(type=date_arg), "--end": dict(type=date_arg),
     "--workers": dict(type=positive_int,
                       help="generator processes; the output is identical for any number"),
