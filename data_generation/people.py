@@ -27,9 +27,15 @@ def csv_field(text: str) -> str:
     return buffer.getvalue()[:-3]
 
 
+_NO_DECOMPOSITION = str.maketrans({"ß": "ss", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o",
+                                   "Đ": "D", "đ": "d", "Æ": "AE", "æ": "ae"})
+
+
 def ascii_slug(text: str) -> str:
-    """'De Boer' -> 'deboer', 'Müller' -> 'muller': safe for an e-mail local part."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """'De Boer' -> 'deboer', 'Müller' -> 'muller', 'Michał' -> 'michal': safe for an e-mail
+    local part (letters Unicode does not decompose are spelled out first)."""
+    folded = unicodedata.normalize("NFKD", text.translate(_NO_DECOMPOSITION))
+    folded = folded.encode("ascii", "ignore").decode("ascii")
     return "".join(ch for ch in folded.lower() if ch.isalnum())
 
 

@@ -223,6 +223,13 @@ class Invariants(unittest.TestCase):
                    if re.search(rf"(?<!\d){u['user_id']}(?!\d)", u["email"])]
         self.assertLessEqual(len(with_id), len(emails) // 100)
 
+    def test_email_slugs_spell_out_letters_unicode_does_not_decompose(self) -> None:
+        from data_generation.people import ascii_slug
+        self.assertEqual([ascii_slug(n) for n in ("Michał", "Weiß", "Müller", "Åberg", "De Boer")],
+                         ["michal", "weiss", "muller", "aberg", "deboer"])
+        self.assertTrue(all(re.fullmatch(r"[a-z0-9._]+@example\.(com|net|org)", u["email"])
+                            for u in self.t["users"]))
+
     def test_status_follows_shipping_and_delivery(self) -> None:
         for order in self.t["orders"]:
             shipped, delivered, status = order["shipped_at"], order["delivered_at"], order["status"]
