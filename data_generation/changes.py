@@ -18,10 +18,9 @@ from typing import Any, Callable, Optional
 
 from data_generation.catalogue import build_catalogue
 from data_generation.lifecycle import CATALOGUE_TIME, BlockLives, History, Timeline, image_at
-from data_generation.model import BLOCK_USERS, Settings, rate_overrides
+from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
 from data_generation.anomalies import LABEL_HEADER
 from data_generation.parallel import BlockSource
-from data_generation.shape import signup_offset
 from data_generation.writer import (HEADERS, TABLES, build_manifest, catalogue_rows, file_name,
                                     publish)
 from utils.config import GENERATOR_VERSION, KIT_NAME, LABELS_NAME
@@ -129,20 +128,14 @@ def write_tables(settings: Settings, directory: Path, prefix: str, pick: Pick, w
 
 
 def blocks_until(settings: Settings, t: int) -> int:
-    """How many blocks have a user who may have signed up by ``t``: a block's first user
-    signs up no earlier than ``signup_offset`` with a draw of 0 (``shape.signup_offset``)."""
+    """How many blocks have a user who may have signed up by ``t``: signups are stratified
+    (user i at quantile (i + draw) / n_users of the signup curve, ``shape``), so a block's
+    first user signs up no earlier than the curve's quantile for a draw of 0."""
+    clock = Clock(settings)
     for block in range(settings.n_blocks):
-        if signup_offset(settings, _Zero, block * BLOCK_USERS) > t:
+        if clock.signup(block * BLOCK_USERS / settings.n_users) > t:
             return block
     return settings.n_blocks
-
-
-class _Zero:
-    """A stream whose every draw is 0: the earliest time a stratified draw can give."""
-
-    @staticmethod
-    def random() -> float:
-        return 0.0
 
 
 def _write(handle, counts: dict[str, int], name: str, histories: list[History],

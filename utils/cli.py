@@ -144,7 +144,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "--seed": dict(type=int_arg, default=DEFAULT_SEED,
                    help="random seed: the same seed and scale give the same bytes"),
     "--scale": dict(type=positive_float, default=DEFAULT_SCALE,
-                    help="size factor: 1 is about 2,000 users and 4,000 orders"),
+                    help="size factor: 1 is about 2,000 users and 2,100 orders"),
     "--start": dict(type=date_arg), "--end": dict(type=date_arg),
     "--as-of": dict(type=date_arg, metavar="DATE",
                     help="write the store as it stood at the end of DATE (in the window)"),
