@@ -2,7 +2,8 @@
 
 Integrity: row counts (CSV vs database), each CSV's SHA-256 against the one
 recorded in submission_meta at ingest, SQLite's foreign-key check, and every
-business check in db/checks/. Trends come from the named queries in queries/.
+business check in db/checks/. Trends come from the named queries in queries/; the
+realism scorecard (db/report/realism.py) from queries/realism/ against realism.json's ranges.
 Nothing machine- or time-dependent goes in, so the same data gives the same bytes.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from db.report.anomaly_eval import read_labels, score
+from db.report.realism import build_scorecard, range_text
 from db.report.tally import hash_and_count
 from db.checks import load_checks, run_check
 from db.meta import DATASET_KEYS, as_number, read_meta
@@ -53,6 +55,7 @@ def build_report(db_path: Path, data_dir: Path, schema_path: Path,
                 "top_products": query("top_products", limit=10, by="revenue"),
             }
             anomalies = score(query("anomalies"), read_labels(Path(data_dir)))
+            realism = build_scorecard(conn)
         finally:
             conn.close()
     failed = [c["name"] for c in checks if not c["passed"]]
@@ -67,6 +70,7 @@ def build_report(db_path: Path, data_dir: Path, schema_path: Path,
         "kpis": kpis,
         "trends": trends,
         "anomalies": anomalies,
+        "realism": realism,
     }
 
 
@@ -201,7 +205,23 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += _table(["planted pattern", "planted orders", "found", "recall"],
                       [[p["pattern"], p["planted"], p["found"], p["recall"]]
                        for p in a["by_pattern"]])
+    out += _realism_lines(report["realism"])
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _realism_lines(realism: dict[str, Any]) -> list[str]:
+    """The scorecard: each metric's value against its sourced range (db/report/realism.json)."""
+    s = realism["summary"]
+    out = ["## Realism scorecard", "",
+           f"{s['inside']} of {s['metrics']} metrics inside their reference range, "
+           f"{s['outside']} outside, {s['not_measurable']} not measurable "
+           "(queries/realism/, ranges and sources in db/report/realism.json).", ""]
+    out += _table(["metric", "value", "range", "verdict", "reference", "source"],
+                  [[f"{m['label']} (`{m['id']}`)", m["value"], range_text(m["low"], m["high"]),
+                    m["status"] + (f": {m['why']}" if m["why"] else ""), m["reference"],
+                    f"[{m['source']['name']}]({m['source']['url']})"]
+                   for m in realism["metrics"]])
+    return out
 
 
 def _ratio_text(ratio: Any) -> str:

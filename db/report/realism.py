@@ -1,0 +1,108 @@
+"""The realism scorecard: each metric of realism.json measured by its query, against its range.
+
+A metric is one row of ``db/report/realism.json`` (id, label, unit, low, high, source,
+reference, note, requires) and one query ``queries/realism/<id>.sql`` returning ``value`` and
+``basis`` (how many rows the value rests on). A metric whose columns the database lacks
+(an older schema) or whose value is undefined (nothing to measure) is "not measurable";
+the others are "inside" or "outside" their range. Values are Decimals, so the same data
+gives the same bytes.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from queries.runner import load_query, run_query
+from utils.config import QUERIES_DIR
+from utils.errors import KitError
+from utils.fileio import read_input_text
+
+REALISM_PATH = Path(__file__).resolve().with_name("realism.json")
+REALISM_QUERIES = QUERIES_DIR / "realism"
+INSIDE, OUTSIDE, NOT_MEASURABLE = "inside", "outside", "not measurable"
+_FIELDS = ("id", "label", "unit", "low", "high", "source", "reference", "note", "requires")
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    label: str
+    unit: str
+    low: Decimal | None
+    high: Decimal | None
+    source: dict[str, str]
+    reference: str
+    note: str
+    requires: tuple[str, ...]
+
+    def contains(self, value: Decimal) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+def load_metrics(path: Path = REALISM_PATH) -> list[Metric]:
+    """The metrics of realism.json, checked field by field (a KitError names the metric)."""
+    try:
+        doc = json.loads(read_input_text(path), parse_float=Decimal, parse_int=Decimal)
+    except (OSError, ValueError) as exc:
+        raise KitError(f"cannot read {path}: {exc}") from None
+    metrics = []
+    for i, entry in enumerate(doc.get("metrics", [])):
+        missing = [f for f in _FIELDS if f not in entry]
+        if missing:
+            raise KitError(f"{path}: metric {i + 1} has no field {missing[0]!r}")
+        low, high = entry["low"], entry["high"]
+        if low is not None and high is not None and low > high:
+            raise KitError(f"{path}: metric {entry['id']}: low {low} is above high {high}")
+        metrics.append(Metric(entry["id"], entry["label"], entry["unit"], low, high,
+                              dict(entry["source"]), entry["reference"], entry["note"],
+                              tuple(entry["requires"])))
+    return metrics
+
+
+def build_scorecard(conn: sqlite3.Connection, metrics: list[Metric] | None = None,
+                    queries_dir: Path = REALISM_QUERIES) -> dict[str, Any]:
+    """Every metric's value and verdict, and a count of each verdict."""
+    present = _columns(conn)
+    rows = [_measure(conn, m, present, queries_dir) for m in metrics or load_metrics()]
+    counts = {status.replace(" ", "_"): sum(1 for r in rows if r["status"] == status)
+              for status in (INSIDE, OUTSIDE, NOT_MEASURABLE)}
+    return {"summary": {"metrics": len(rows), **counts}, "metrics": rows}
+
+
+def _measure(conn: sqlite3.Connection, metric: Metric, present: set[str],
+             queries_dir: Path) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": metric.id, "label": metric.label, "unit": metric.unit,
+                             "value": None, "basis": None, "low": metric.low, "high": metric.high}
+    missing = [c for c in metric.requires if c not in present]
+    if missing:
+        status, why = NOT_MEASURABLE, f"the database has no column {', '.join(missing)}"
+    else:
+        row = run_query(conn, load_query(metric.id, queries_dir)).rows[0]
+        entry["value"], entry["basis"] = row["value"], row["basis"]
+        if row["value"] is None:
+            status, why = NOT_MEASURABLE, "nothing to measure in this data"
+        else:
+            status, why = (INSIDE if metric.contains(row["value"]) else OUTSIDE), ""
+    entry.update({"status": status, "why": why, "source": metric.source,
+                  "reference": metric.reference, "note": metric.note})
+    return entry
+
+
+def _columns(conn: sqlite3.Connection) -> set[str]:
+    """Every ``table.column`` of the database, read from SQLite itself."""
+    rows = conn.execute("SELECT m.name, c.name FROM sqlite_master AS m "
+                        "JOIN pragma_table_info(m.name) AS c WHERE m.type = 'table'")
+    return {f"{table}.{column}" for table, column in rows}
+
+
+def range_text(low: Decimal | None, high: Decimal | None) -> str:
+    """``0.05 – 0.2``, ``≥ 1.5``, ``≤ 0.01`` or ``any``."""
+    if low is not None and high is not None:
+        return f"{low}" if low == high else f"{low} – {high}"
+    if low is not None:
+        return f"≥ {low}"
+    return "any" if high is None else f"≤ {high}"

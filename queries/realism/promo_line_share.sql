@@ -1,0 +1,13 @@
+-- name: promo_line_share
+-- question: What share of order lines was sold below the product's list price?
+-- params: none
+-- columns: value decimal(4), basis integer
+-- value: lines whose unit_price is below the product's price (in cents) / lines; basis: lines.
+WITH final AS (
+    SELECT avg(CAST(round(i.unit_price * 100) AS INTEGER)
+               < CAST(round(p.price * 100) AS INTEGER)) AS value,
+           count(*) AS basis
+    FROM order_items AS i
+    JOIN products AS p ON p.product_id = i.product_id
+)
+SELECT * FROM final
