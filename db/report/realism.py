@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from db.connect import connect_readonly
 from queries.runner import load_query, run_query
 from utils.config import QUERIES_DIR
 from utils.errors import KitError
@@ -73,10 +74,20 @@ def build_scorecard(conn: sqlite3.Connection, metrics: list[Metric] | None = Non
     return {"summary": {"metrics": len(rows), **counts}, "metrics": rows}
 
 
+def scorecard_of(db_path: Path) -> dict[str, Any]:
+    """The scorecard of a database file, read through a read-only connection."""
+    conn = connect_readonly(db_path)
+    try:
+        return build_scorecard(conn)
+    finally:
+        conn.close()
+
+
 def _measure(conn: sqlite3.Connection, metric: Metric, present: set[str],
              queries_dir: Path) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": metric.id, "label": metric.label, "unit": metric.unit,
-                             "value": None, "basis": None, "low": metric.low, "high": metric.high}
+                             "value": None, "basis": None, "low": metric.low, "high": metric.high,
+                             "range": range_text(metric.low, metric.high)}
     missing = [c for c in metric.requires if c not in present]
     if missing:
         status, why = NOT_MEASURABLE, f"the database has no column {', '.join(missing)}"
