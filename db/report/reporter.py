@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from db.report.anomaly_eval import read_labels, score
-from db.report.realism import build_scorecard, range_text
+from db.report.realism import build_scorecard
 from db.report.tally import hash_and_count
 from db.checks import load_checks, run_check
 from db.meta import DATASET_KEYS, as_number, read_meta
@@ -217,7 +217,7 @@ def _realism_lines(realism: dict[str, Any]) -> list[str]:
            f"{s['outside']} outside, {s['not_measurable']} not measurable "
            "(queries/realism/, ranges and sources in db/report/realism.json).", ""]
     out += _table(["metric", "value", "range", "verdict", "reference", "source"],
-                  [[f"{m['label']} (`{m['id']}`)", m["value"], range_text(m["low"], m["high"]),
+                  [[f"{m['label']} (`{m['id']}`)", m["value"], m["range"],
                     m["status"] + (f": {m['why']}" if m["why"] else ""), m["reference"],
                     f"[{m['source']['name']}]({m['source']['url']})"]
                    for m in realism["metrics"]])
