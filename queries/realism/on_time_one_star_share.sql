@@ -11,9 +11,9 @@ WITH matched AS (
            julianday(o.delivered_at) - julianday(o.order_date) > 7 AS late,
            row_number() OVER (PARTITION BY r.review_id
                               ORDER BY o.delivered_at DESC, o.order_id DESC) AS latest
-    FROM reviews AS r
-    JOIN orders AS o ON o.user_id = r.user_id
-    JOIN order_items AS i ON i.order_id = o.order_id AND i.product_id = r.product_id
+    FROM reviews AS r  -- CROSS JOIN keeps reviews, the smallest, as the outer loop
+    CROSS JOIN orders AS o ON o.user_id = r.user_id
+    CROSS JOIN order_items AS i ON i.order_id = o.order_id AND +i.product_id = r.product_id
     WHERE o.delivered_at IS NOT NULL AND o.delivered_at <= r.review_date
 ),
 final AS (
