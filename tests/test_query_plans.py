@@ -116,8 +116,8 @@ class QueryPlans(unittest.TestCase):
         for metric in metrics:
             query = load_query(metric.id, REALISM_QUERIES)
             with self.subTest(metric=metric.id):
-                self.assertEqual(inner_scans(conn, query.sql, {}), [])
-                plan = conn.execute("EXPLAIN QUERY PLAN " + query.sql).fetchall()
+                self.assertEqual(inner_scans(conn, query.sql, query.bind()), [])
+                plan = conn.execute("EXPLAIN QUERY PLAN " + query.sql, query.bind()).fetchall()
                 walks = [m.group(2) for *_, detail in plan if (m := _INDEX_WALK.match(detail))]
                 self.assertEqual([w for w in walks if w not in IN_ROW_ORDER], [])
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 import helpers
 from db.connect import connect_readonly
 from db.report.realism import (INSIDE, NOT_MEASURABLE, OUTSIDE, REALISM_PATH, REALISM_QUERIES,
-                               Metric, build_scorecard, load_metrics, range_text)
+                               Metric, build_scorecard, load_metrics, range_text, sample_every)
 from queries.runner import load_query, run_query
 
 # The tables the metrics read, with the columns of the issue 16 schema (orders.shipped_at,
@@ -339,10 +339,20 @@ class Scorecard(unittest.TestCase):
                           ("late_one_star_share", NOT_MEASURABLE), ("untitled_review_share", NOT_MEASURABLE)])
         self.assertEqual(card["metrics"][2]["why"], "the database has no column orders.delivered_at")
         self.assertEqual(card["metrics"][3]["why"], "nothing to measure in this data")  # no reviews
-        self.assertEqual(card["summary"], {"metrics": 4, "inside": 0, "outside": 2, "not_measurable": 2})
+        self.assertEqual(card["summary"], {"metrics": 4, "inside": 0, "outside": 2, "not_measurable": 2,
+                                           "sample_every": 1})
         inside = database(self, order_items=lines(1, 1, 2))
         self.assertEqual([m["status"] for m in build_scorecard(inside, metrics[:2])["metrics"]],
                          [INSIDE, INSIDE])   # 2/3 >= 0.5; 4/3 within 1 - 1.5
+
+    def test_large_data_is_sampled_by_key(self) -> None:
+        conn = database(self, orders=[(k, k, "2024-01-01 10:00:00", "paid", 10) for k in range(1, 7)],
+                        order_items=lines(1, 1, 2, 3, 3, 1))
+        self.assertEqual(sample_every(conn, limit=6), 1)
+        self.assertEqual(sample_every(conn, limit=2), 3)
+        query = load_query("lines_per_order", REALISM_QUERIES)
+        row = run_query(conn, query, {"every": 3}).rows[0]   # orders 3 and 6: 2 lines and 1
+        self.assertEqual((row["value"], row["basis"]), (Decimal("1.5000"), 2))
 
     def test_ranges_read_as_text(self) -> None:
         self.assertEqual(range_text(Decimal("0.05"), Decimal("0.2")), "0.05 – 0.2")

@@ -1,12 +1,16 @@
 -- name: basket_cap_pileup
 -- question: Do orders pile up at the largest basket size?
--- params: none
+-- params: every integer 1..1000000 = 1
 -- columns: value decimal(4), basis integer
+-- Sampled: only orders whose order_id is a multiple of :every (1: all; see db/report/realism.py).
 -- value: orders at the largest line count / orders at the next smaller line count present
 -- (below 1 when basket sizes decay to their cap, above 1 when they pile up at it);
 -- basis: orders with lines. NULL when every order has the same line count.
 WITH per_order AS (
-    SELECT order_id, count(*) AS lines FROM order_items GROUP BY order_id
+    SELECT order_id, count(*) AS lines
+    FROM order_items
+    WHERE order_id % :every = 0
+    GROUP BY order_id
 ),
 sizes AS (
     SELECT lines, count(*) AS orders,

@@ -1,13 +1,15 @@
 -- name: demand_price_corr
 -- question: Does demand fall with price (Spearman rank correlation over products)?
--- params: none
+-- params: every integer 1..1000000 = 1
 -- columns: value decimal(4), basis integer
+-- Sampled: only orders whose order_id is a multiple of :every (1: all; see db/report/realism.py).
 -- value: Spearman's rho between a product's list price and the units sold of it (ties get
 -- their mean rank; unsold products count with 0 units); basis: products.
 -- The square root is taken by Newton's method so no SQLite math extension is needed.
 WITH RECURSIVE units AS (
     SELECT product_id, sum(quantity) AS units
     FROM order_items NOT INDEXED  -- one pass in table order: the product index costs a lookup per line
+    WHERE order_id % :every = 0
     GROUP BY product_id
 ),
 per_product AS (

@@ -1,7 +1,8 @@
 -- name: fashion_vs_books_returns
 -- question: How much more often are fashion lines returned than books?
--- params: none
+-- params: every integer 1..1000000 = 1
 -- columns: value decimal(4), basis integer
+-- Sampled: only orders whose order_id is a multiple of :every (1: all; see db/report/realism.py).
 -- Over the lines of orders with status 'delivered' or 'refunded': a line is returned when its
 -- order is refunded whole, or a refunded payments row of its order carries exactly its
 -- line_total (one row per refunded line). value: the return rate of lines in the top-level
@@ -19,13 +20,14 @@ tops AS (
 lines AS (
     SELECT t.top_name,
            o.status = 'refunded' OR r.order_id IS NOT NULL AS returned
-    FROM order_items AS i
-    JOIN orders AS o ON o.order_id = i.order_id
-    JOIN products AS p ON p.product_id = i.product_id
-    JOIN tops AS t ON t.category_id = p.category_id
+    FROM order_items AS i  -- CROSS JOIN: the lines, sampled first, drive the lookups
+    CROSS JOIN orders AS o ON o.order_id = i.order_id
+    CROSS JOIN products AS p ON p.product_id = i.product_id
+    CROSS JOIN tops AS t ON t.category_id = p.category_id
     LEFT JOIN refunded_lines AS r
            ON r.order_id = i.order_id AND r.cents = CAST(round(i.line_total * 100) AS INTEGER)
-    WHERE o.status IN ('delivered', 'refunded') AND t.top_name IN ('Fashion', 'Books & Media')
+    WHERE i.order_id % :every = 0 AND o.status IN ('delivered', 'refunded')
+      AND t.top_name IN ('Fashion', 'Books & Media')
 ),
 rates AS (
     SELECT avg(CASE WHEN top_name = 'Fashion' THEN returned END) AS fashion,

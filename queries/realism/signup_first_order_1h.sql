@@ -1,11 +1,15 @@
 -- name: signup_first_order_1h
 -- question: What share of buyers places a first order within an hour of signing up?
--- params: none
+-- params: every integer 1..1000000 = 1
 -- columns: value decimal(4), basis integer
+-- Sampled: only users whose user_id is a multiple of :every (1: all; see db/report/realism.py).
 -- value: users whose earliest order is at most 3,600 seconds after signup_date / users with
 -- an order; basis: users with an order.
 WITH firsts AS (
-    SELECT user_id, min(order_date) AS first_order FROM orders GROUP BY user_id
+    SELECT user_id, min(order_date) AS first_order
+    FROM orders
+    WHERE user_id % :every = 0
+    GROUP BY user_id
 ),
 final AS (
     SELECT avg(CAST(strftime('%s', f.first_order) AS INTEGER)
