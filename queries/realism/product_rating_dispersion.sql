@@ -2,7 +2,7 @@
 -- question: Do products differ in rating more than chance allows?
 -- params: none
 -- columns: value decimal(4), basis integer
--- Over products with at least 10 reviews: the sample variance of their mean ratings divided
+-- Over products with at least 5 reviews: the sample variance of their mean ratings divided
 -- by the variance chance alone gives them (the pooled rating variance over each product's
 -- review count, averaged). About 1 when every product draws from the same ratings; above 1
 -- when products differ in quality. basis: those products.
@@ -10,7 +10,7 @@ WITH per_product AS (
     SELECT product_id, count(*) AS n, sum(rating) AS total, sum(rating * rating) AS squares
     FROM reviews NOT INDEXED  -- one pass in table order, not a lookup per review
     GROUP BY product_id
-    HAVING count(*) >= 10
+    HAVING count(*) >= 5
 ),
 pooled AS (
     SELECT count(*) AS products, sum(n) AS reviews,
