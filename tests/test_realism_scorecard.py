@@ -62,6 +62,16 @@ def measure(conn: sqlite3.Connection, metric: str) -> tuple[Decimal | None, int]
     return row["value"], row["basis"]
 
 
+def orders(count: int) -> list[tuple]:
+    """Orders 1..count, paid, of user 1 (the sampled queries reach lines through order keys)."""
+    return [(k, 1, "2024-01-01 10:00:00", "paid", 10) for k in range(1, count + 1)]
+
+
+def users(count: int) -> list[tuple]:
+    """Users 1..count (the sampled queries reach orders through user keys)."""
+    return [(k, "A", "B", f"a{k}@x.org", "2020-01-01 00:00:00", "US", "C") for k in range(1, count + 1)]
+
+
 def lines(*per_order: int) -> list[tuple]:
     """Order lines: order i + 1 gets per_order[i] lines of product 1 at 10.00."""
     out, key = [], 0
@@ -74,7 +84,7 @@ def lines(*per_order: int) -> list[tuple]:
 
 class Baskets(unittest.TestCase):
     def setUp(self) -> None:
-        self.conn = database(self, order_items=lines(1, 1, 2, 3, 3))
+        self.conn = database(self, orders=orders(5), order_items=lines(1, 1, 2, 3, 3))
 
     def test_lines_per_order(self) -> None:
         self.assertEqual(measure(self.conn, "lines_per_order"), (Decimal("2.0000"), 5))
@@ -84,9 +94,9 @@ class Baskets(unittest.TestCase):
 
     def test_pileup_compares_the_largest_size_with_the_next_present(self) -> None:
         self.assertEqual(measure(self.conn, "basket_cap_pileup"), (Decimal("2.0000"), 5))
-        decaying = database(self, order_items=lines(1, 1, 1, 4))  # sizes 1 (3 orders), 4 (1)
+        decaying = database(self, orders=orders(4), order_items=lines(1, 1, 1, 4))  # sizes 1 (3 orders), 4 (1)
         self.assertEqual(measure(decaying, "basket_cap_pileup"), (Decimal("0.3333"), 4))
-        uniform = database(self, order_items=lines(2, 2))
+        uniform = database(self, orders=orders(2), order_items=lines(2, 2))
         self.assertEqual(measure(uniform, "basket_cap_pileup"), (None, 2))
 
 
@@ -100,7 +110,7 @@ class Orders(unittest.TestCase):
         self.assertEqual(measure(conn, "mean_order_value"), (Decimal("216.6667"), 3))
 
     def test_promo_lines_are_below_the_list_price(self) -> None:
-        conn = database(self, products=[(1, "a", 1, 10), (2, "b", 1, 20)],
+        conn = database(self, orders=orders(2), products=[(1, "a", 1, 10), (2, "b", 1, 20)],
                         order_items=[(1, 1, 1, 1, 9.99, 9.99), (2, 1, 1, 2, 10, 20),
                                      (3, 2, 2, 1, 20, 20), (4, 2, 2, 1, 25, 25)])
         self.assertEqual(measure(conn, "promo_line_share"), (Decimal("0.2500"), 4))
@@ -108,13 +118,13 @@ class Orders(unittest.TestCase):
 
 class Demand(unittest.TestCase):
     def test_demand_falling_with_price_is_minus_one(self) -> None:
-        conn = database(self, products=[(p, f"p{p}", 1, p) for p in (1, 2, 3, 4)],
+        conn = database(self, orders=orders(4), products=[(p, f"p{p}", 1, p) for p in (1, 2, 3, 4)],
                         order_items=[(p, p, p, 5 - p, p, p * (5 - p)) for p in (1, 2, 3, 4)])
         self.assertEqual(measure(conn, "demand_price_corr"), (Decimal("-1.0000"), 4))
 
     def test_ties_take_their_mean_rank_and_unsold_products_count(self) -> None:
         # price ranks 1, 2, 3; units 0 (unsold), 5, 5 -> ranks 1, 2.5, 2.5: rho = 1.5 / sqrt(3)
-        conn = database(self, products=[(p, f"p{p}", 1, p) for p in (1, 2, 3)],
+        conn = database(self, orders=orders(2), products=[(p, f"p{p}", 1, p) for p in (1, 2, 3)],
                         order_items=[(1, 1, 2, 5, 2, 10), (2, 2, 3, 5, 3, 15)])
         self.assertEqual(measure(conn, "demand_price_corr"), (Decimal("0.8660"), 3))
 
@@ -282,7 +292,7 @@ class Customers(unittest.TestCase):
                 (6, 4, "2024-06-01 10:00:00", "delivered"), (7, 4, "2024-07-01 10:00:00", "delivered"),
                 (8, 5, "2023-01-01 10:00:00", "cancelled"), (9, 5, "2023-02-01 10:00:00", "delivered"),
                 (10, 3, "2024-12-31 10:00:00", "delivered")]   # the last order: cut-off 2023-12-31
-        conn = database(self, orders=[r + (10,) for r in rows])
+        conn = database(self, users=users(5), orders=[r + (10,) for r in rows])
         # users 1 (yes), 2 (after 13 months), 3 (after 21 months), 5 (cancelled first): 1 of 4
         self.assertEqual(measure(conn, "repeat_after_first"), (Decimal("0.2500"), 4))
 
@@ -332,7 +342,7 @@ class Scorecard(unittest.TestCase):
                           {"name": "s", "url": "https://example.org"}, "r", "n", ("orders.delivered_at",)),
                    Metric("untitled_review_share", "untitled", "share", Decimal("0.6"), None,
                           {"name": "s", "url": "https://example.org"}, "r", "n", ())]
-        conn = database(self, old_schema=True, order_items=lines(1, 1, 2, 3, 3))
+        conn = database(self, old_schema=True, orders=orders(5), order_items=lines(1, 1, 2, 3, 3))
         card = build_scorecard(conn, metrics)
         self.assertEqual([(m["id"], m["status"]) for m in card["metrics"]],
                          [("single_line_share", OUTSIDE), ("lines_per_order", OUTSIDE),
@@ -341,7 +351,7 @@ class Scorecard(unittest.TestCase):
         self.assertEqual(card["metrics"][3]["why"], "nothing to measure in this data")  # no reviews
         self.assertEqual(card["summary"], {"metrics": 4, "inside": 0, "outside": 2, "not_measurable": 2,
                                            "sample_every": 1})
-        inside = database(self, order_items=lines(1, 1, 2))
+        inside = database(self, orders=orders(3), order_items=lines(1, 1, 2))
         self.assertEqual([m["status"] for m in build_scorecard(inside, metrics[:2])["metrics"]],
                          [INSIDE, INSIDE])   # 2/3 >= 0.5; 4/3 within 1 - 1.5
 

@@ -17,7 +17,9 @@ days(day) AS (
     SELECT date(day, '+1 day') FROM days, bounds WHERE day < last_day
 ),
 counts AS (
-    SELECT date(order_date) AS day, count(*) AS orders FROM orders GROUP BY date(order_date)
+    SELECT substr(order_date, 1, 10) AS day, count(*) AS orders  -- the stored text's date part
+    FROM orders
+    GROUP BY substr(order_date, 1, 10)
 ),
 daily AS (
     SELECT d.day, coalesce(c.orders, 0) AS orders
