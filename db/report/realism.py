@@ -10,7 +10,8 @@ gives the same bytes.
 Cost (issue 17): a query that joins order lines or users per row declares ``every`` and
 reads only the orders (or users) whose key is a multiple of it: 1 up to SAMPLE_ORDERS
 orders (exact at scale 10 of the issue 16 generator, about 22,000 orders), then
-ceil(orders / SAMPLE_ORDERS), so its cost stops growing with the data. The sample is systematic, hence deterministic; ``basis`` shows its size.
+ceil(orders / SAMPLE_ORDERS), so its cost stops growing with the data. The sample is
+systematic, hence deterministic; ``basis`` shows its size.
 """
 from __future__ import annotations
 
