@@ -47,7 +47,7 @@ td.num { text-align: right; }
 .top td.value { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .top .meter { display: block; height: 8px; background: var(--bar); border-radius: 2px; }
 footer { margin: 40px auto 30px; }
-.scorecard { width: 100%; } .scorecard td { vertical-align: top; }
+.scorecard { width: 100%; } .scorecard td { vertical-align: top; } .scorecard td.num { white-space: nowrap; }
 .verdict-inside { color: #1e7b34; } .verdict-outside { color: #b42318; font-weight: 600; }
 .verdict-not-measurable { color: var(--muted); }
 """
