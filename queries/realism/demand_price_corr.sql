@@ -2,26 +2,23 @@
 -- question: Does demand fall with price (Spearman rank correlation over products)?
 -- params: every integer 1..1000000 = 1
 -- columns: value decimal(4), basis integer
--- Sampled: the orders whose order_id is a multiple of :every (1: all), reached by key, so the
--- cost follows the sample, not the table (db/report/realism.py chooses :every).
+-- Sampled: the products whose product_id is a multiple of :every (1: all), reached by key,
+-- each with all its lines, so the cost follows the sample (db/report/realism.py chooses :every).
 -- value: Spearman's rho between a product's list price and the units sold of it (ties get
 -- their mean rank; unsold products count with 0 units); basis: products.
 -- The square root is taken by Newton's method so no SQLite math extension is needed.
-WITH RECURSIVE picks(order_id) AS (  -- every :every-th order key, up to the largest
+WITH RECURSIVE picks(product_id) AS (  -- every :every-th product key, up to the largest
     SELECT :every
     UNION ALL
-    SELECT order_id + :every FROM picks WHERE order_id + :every <= (SELECT max(order_id) FROM orders)
-),
-units AS (
-    SELECT i.product_id, sum(i.quantity) AS units
-    FROM picks AS s
-    CROSS JOIN order_items AS i ON i.order_id = s.order_id
-    GROUP BY i.product_id
+    SELECT product_id + :every FROM picks
+    WHERE product_id + :every <= (SELECT max(product_id) FROM products)
 ),
 per_product AS (
-    SELECT CAST(round(p.price * 100) AS INTEGER) AS cents, coalesce(u.units, 0) AS units
-    FROM products AS p
-    LEFT JOIN units AS u ON u.product_id = p.product_id
+    SELECT CAST(round(p.price * 100) AS INTEGER) AS cents,
+           coalesce((SELECT sum(i.quantity) FROM order_items AS i
+                     WHERE i.product_id = p.product_id), 0) AS units
+    FROM picks AS s
+    CROSS JOIN products AS p ON p.product_id = s.product_id
 ),
 ranked AS (
     SELECT rank() OVER (ORDER BY cents) + (count(*) OVER (PARTITION BY cents) - 1) / 2.0 AS rx,
