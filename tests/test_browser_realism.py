@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import unittest
+from decimal import ROUND_HALF_UP, Decimal
 
 from test_browser import BrowserCase, devtools_for, publish_small_dataset
 
@@ -27,6 +28,12 @@ PROBE = """
   });
 })()
 """
+
+
+def two_places(value: float) -> str:
+    """As Intl.NumberFormat('en-US', {maximumFractionDigits: 2}) writes it, without grouping."""
+    text = f"{Decimal(str(value)).quantize(Decimal('0.01'), ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class RealismPanelTest(BrowserCase):
@@ -62,9 +69,8 @@ class RealismPanelTest(BrowserCase):
                 self.assertIn(metric["status"], verdict)
                 if metric["value"] is None:
                     self.assertEqual(value, "\u2013")
-                else:  # en-US, at most two decimals, thousands grouped
-                    self.assertEqual(value.replace(",", "").replace("$", ""),
-                                     f"{round(float(metric['value']), 2):g}")
+                else:  # en-US: at most two decimals, halves away from zero, thousands grouped
+                    self.assertEqual(value.replace(",", "").replace("$", ""), two_places(metric["value"]))
                 self.assertIn(metric["reference"], source)
                 self.assertEqual(row["link"], metric["source"]["url"])
 

@@ -420,9 +420,8 @@ class RangesAtScale10(unittest.TestCase):
     """THE REALISM TEST: at scale 10, for seeds 1, 7 and 42, every scorecard metric is measurable
     and inside its reference range (db/report/realism.json)."""
 
-    # Expected to fail until the issue 16 generator (branch h16g) is merged: today's data sits
-    # outside most ranges. Remove this decorator when it lands.
-    @unittest.expectedFailure
+    # Passes with the issue 16 generator (generator 3.0.0, branch h16g); the generator before it
+    # sits outside most ranges, so on a branch without it this test fails, by design.
     def test_ranges_at_scale_10(self) -> None:
         failures = []
         for seed in SEEDS:
