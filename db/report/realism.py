@@ -7,8 +7,8 @@ reference, note, requires) and one query ``queries/realism/<id>.sql`` returning 
 the others are "inside" or "outside" their range. Values are Decimals, so the same data
 gives the same bytes.
 
-Cost (issue 17): a query that joins order lines, products or users per row declares ``every``
-and reads only the orders (products, users) whose key is a multiple of it: 1 up to
+Cost (issue 17): a query whose work grows with the orders, lines, products or users declares
+``every`` and reads only the orders (products, users) whose key is a multiple of it: 1 up to
 SAMPLE_ORDERS orders (exact at scale 10 of the issue 16 generator, about 22,000 orders), then
 ceil(orders / SAMPLE_ORDERS), so its cost stops growing with the data. The sample is
 systematic, hence deterministic; ``basis`` shows its size.

@@ -217,7 +217,7 @@ def _realism_lines(realism: dict[str, Any]) -> list[str]:
            f"{s['outside']} outside, {s['not_measurable']} not measurable "
            "(queries/realism/, ranges and sources in db/report/realism.json)"
            + ("." if s["sample_every"] == 1 else
-              f"; metrics over order lines, products or users read every "
+              f"; metrics whose work grows with the data read every "
               f"{s['sample_every']}th order, product or user."), ""]
     out += _table(["metric", "value", "range", "verdict", "reference", "source"],
                   [[f"{m['label']} (`{m['id']}`)", m["value"], m["range"],
