@@ -1,8 +1,8 @@
 /* ecommerce-kit dashboard: fetches report.json and query_result.json and draws each panel.
  *
  * Plain ES modules, no dependencies, no build step. Each panel has one render function (in
- * header.js, charts.js, cohorts.js, checks.js); a panel whose data is missing or malformed
- * shows why (and which command makes the file) while the others still draw. explore.js
+ * header.js, charts.js, cohorts.js, checks.js, realism.js); a panel whose data is missing or
+ * malformed shows why (and which command makes the file) while the others still draw. explore.js
  * adds what needs serve_frontend.py's API.
  */
 import {renderAnomalies, renderIntegrity} from './checks.js';
@@ -12,6 +12,7 @@ import {code, h} from './dom.js';
 import {setCurrency} from './format.js';
 import {renderIdentity, renderKpis} from './header.js';
 import {BOTH_COMMAND, SOURCES, loadJson, problemText} from './load.js';
+import {renderRealism} from './realism.js';
 
 function renderLoadErrors(problems) {
   const box = document.getElementById('load-errors');
@@ -38,6 +39,7 @@ const PANELS = [
   {source: 'report', name: 'category chart', body: 'categories-body', render: renderCategories, resize: true},
   {source: 'cohorts', name: 'cohort table', body: 'cohorts-body', render: renderCohorts},
   {source: 'report', name: 'anomaly panel', body: 'anomalies-body', render: renderAnomalies},
+  {source: 'report', name: 'realism panel', body: 'realism-body', render: renderRealism},
   {source: 'report', name: 'integrity panel', body: 'integrity-body', render: renderIntegrity},
 ];
 

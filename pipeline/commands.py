@@ -18,6 +18,7 @@ from db.export.verify import verify_exports
 from db.ingest.apply import apply_batch
 from db.ingest.loader import ingest
 from db.profile.profiler import build_profile, write_profile
+from db.report.realism import scorecard_of
 from db.report.reporter import build_report, write_report
 from queries.runner import list_queries, load_query, run_query, write_result
 from utils.cli import shown
@@ -180,7 +181,8 @@ def verify_export(directory: Path, db: Path, schema: Path) -> Lines:
 
 
 def profile(db: Path, schema: Path, out_dir: Path) -> Lines:
-    return map(shown, write_profile(build_profile(db, schema), out_dir))
+    built = build_profile(db, schema, realism=scorecard_of(db))
+    return map(shown, write_profile(built, out_dir))
 
 
 def dictionary(schema: Path, out: Path, check: bool) -> Lines:

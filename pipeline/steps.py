@@ -33,7 +33,8 @@ def run_all(data_dir: Path, db: Path, out_dir: Path, workers: int, core_only: bo
     written += clv_query(db, out_dir)
     if not core_only:
         written += [d / "manifest.json" for d in export(db, out_dir / "exports", FORMATS, SCHEMA_PATH)]
-        written += write_profile(build_profile(db, SCHEMA_PATH), out_dir / "docs")
+        written += write_profile(build_profile(db, SCHEMA_PATH, realism=report["realism"]),
+                                 out_dir / "docs")
     for path in written:
         yield f"{sha256_file(path)[:12]}  {shown(path)}"
     summary = report["summary"]

@@ -13,7 +13,9 @@ import unittest
 
 import helpers
 from db.checks import load_checks
-from queries.runner import list_queries
+from db.report.realism import REALISM_QUERIES, load_metrics
+from queries.runner import list_queries, load_query
+from utils.config import SCHEMA_PATH
 
 LARGE = {"users", "products", "orders", "order_items", "payments", "reviews"}
 _ACCESS = re.compile(r"^(SCAN|SEARCH) (\w+)")
@@ -96,6 +98,28 @@ class QueryPlans(unittest.TestCase):
         plan = [row[3] for row in self.conn.execute("EXPLAIN QUERY PLAN " + query.sql, query.bind())]
         self.assertIn("SCAN i", plan)  # not through idx_order_items_product: a lookup per line
         self.assertIn("SEARCH o USING INTEGER PRIMARY KEY (rowid=?)", plan)
+
+    def test_realism_queries_avoid_inner_scans_and_out_of_order_index_walks(self) -> None:
+        """Issue 16's scorecard stays cheap: each metric's query over the schema (without
+        statistics, as ingest leaves it), with any column a metric requires that the schema
+        lacks added, so the queries for a newer schema are planned too."""
+        conn = sqlite3.connect(":memory:")
+        self.addCleanup(conn.close)
+        conn.executescript(SCHEMA_PATH.read_text(encoding="utf-8"))
+        present = {f"{t}.{c}" for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                   for (c,) in conn.execute("SELECT name FROM pragma_table_info(?)", (t,))}
+        metrics = load_metrics()
+        for needed in sorted({c for m in metrics for c in m.requires} - present):
+            table, column = needed.split(".")
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TIMESTAMP")
+        self.assertGreaterEqual(len(metrics), 20)
+        for metric in metrics:
+            query = load_query(metric.id, REALISM_QUERIES)
+            with self.subTest(metric=metric.id):
+                self.assertEqual(inner_scans(conn, query.sql, query.bind()), [])
+                plan = conn.execute("EXPLAIN QUERY PLAN " + query.sql, query.bind()).fetchall()
+                walks = [m.group(2) for *_, detail in plan if (m := _INDEX_WALK.match(detail))]
+                self.assertEqual([w for w in walks if w not in IN_ROW_ORDER], [])
 
     def test_the_detector_sees_a_scan_in_a_correlated_subquery(self) -> None:
         sql = ("SELECT u.user_id FROM users AS u WHERE EXISTS "

@@ -47,6 +47,9 @@ td.num { text-align: right; }
 .top td.value { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .top .meter { display: block; height: 8px; background: var(--bar); border-radius: 2px; }
 footer { margin: 40px auto 30px; }
+.scorecard { width: 100%; } .scorecard td { vertical-align: top; } .scorecard td.num { white-space: nowrap; }
+.verdict-inside { color: #1e7b34; } .verdict-outside { color: #b42318; font-weight: 600; }
+.verdict-not-measurable { color: var(--muted); }
 """
 
 
@@ -55,6 +58,9 @@ def render_html(profile: dict[str, Any]) -> str:
     tables = profile["tables"]
     links = "".join(f'<li><a href="#t-{escape(t["table"])}">{escape(t["table"])} '
                     f'<span class="muted">{t["rows"]:,}</span></a></li>' for t in tables)
+    realism = profile.get("realism")
+    if realism is not None:
+        links += '<li><a href="#realism">realism scorecard</a></li>'
     provenance = " · ".join(f"{escape(k)} {escape(str(v))}" for k, v in dataset.items())
     notes = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>"
                     for k, v in profile["notes"].items())
@@ -64,6 +70,7 @@ def render_html(profile: dict[str, Any]) -> str:
             f'<header><h1>Data profile</h1><p class="muted">{provenance}</p>'
             f'<nav><ul>{links}</ul></nav></header>\n<main>\n'
             + "".join(_table_section(t) for t in tables)
+            + (_realism_section(realism) if realism is not None else "")
             + f'</main>\n<footer class="card"><h3>How to read this page</h3><dl>{notes}</dl>'
             f'</footer>\n</body>\n</html>\n')
 
@@ -78,6 +85,29 @@ def _table_section(table: dict[str, Any]) -> str:
     return (f'<section id="t-{escape(table["table"])}"><h2>{escape(table["table"])}</h2>'
             f'<p class="shape">{shape}</p><div class="grid">{cards}</div>{correlations}'
             f'</section>\n')
+
+
+def _realism_section(realism: dict[str, Any]) -> str:
+    """The report's realism scorecard: each metric's value against its sourced range."""
+    s = realism["summary"]
+    rows = []
+    for m in realism["metrics"]:
+        verdict = m["status"] + (f": {m['why']}" if m["why"] else "")
+        rows.append(f'<tr data-metric="{escape(m["id"])}"><td>{escape(m["label"])}<br>'
+                    f'<code class="muted">{escape(m["id"])}</code></td>'
+                    f'<td class="num">{escape(_group_integers(m["value"]))}</td>'
+                    f'<td class="num">{escape(m["range"])}</td>'
+                    f'<td class="verdict-{escape(m["status"].replace(" ", "-"))}">'
+                    f'{escape(verdict)}</td><td>{escape(m["reference"])}<br>'
+                    f'<a href="{escape(m["source"]["url"])}">{escape(m["source"]["name"])}</a>'
+                    f'</td></tr>')
+    return (f'<section id="realism"><h2>Realism scorecard</h2><p class="shape">'
+            f'{s["inside"]} of {s["metrics"]} metrics inside their reference range, '
+            f'{s["outside"]} outside, {s["not_measurable"]} not measurable '
+            f'(the report\'s scorecard: queries/realism/, ranges in db/report/realism.json)</p>'
+            f'<div class="card"><table class="scorecard"><tr><th>metric</th><th>value</th>'
+            f'<th>range</th><th>verdict</th><th>reference and source</th></tr>{"".join(rows)}'
+            f'</table></div></section>\n')
 
 
 def _column_card(column: dict[str, Any]) -> str:

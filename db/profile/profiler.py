@@ -42,18 +42,24 @@ def write_profile(profile: dict[str, Any], out_dir: Path) -> list[Path]:
                                    "profile.html": render_html(profile)}, "the profile")
 
 
-def build_profile(db_path: Path, schema_path: Path = SCHEMA_PATH) -> dict[str, Any]:
+def build_profile(db_path: Path, schema_path: Path = SCHEMA_PATH,
+                  realism: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The profile of every data table; ``realism``, the report's scorecard (built by
+    db/report, which this package may not import), is shown with it when given."""
     schema = load_schema(schema_path)
     conn = connect_readonly(db_path)
     try:
         conn.execute("BEGIN")  # one snapshot for the many queries
         run = dict(conn.execute(f"SELECT key, value FROM {quote(META_TABLE)} WHERE kind = 'run'"))
-        return {"profile": f"{KIT_NAME} data profile",
-                "dataset": {key: run.get(key, "unknown") for key in PROVENANCE},
-                "notes": NOTES,
-                "tables": [_profile_table(conn, table) for table in schema.data_tables]}
+        profile = {"profile": f"{KIT_NAME} data profile",
+                   "dataset": {key: run.get(key, "unknown") for key in PROVENANCE},
+                   "notes": NOTES,
+                   "tables": [_profile_table(conn, table) for table in schema.data_tables]}
     finally:
         conn.close()
+    if realism is not None:
+        profile["realism"] = realism
+    return profile
 
 
 def _profile_table(conn: sqlite3.Connection, table: Table) -> dict[str, Any]:
