@@ -23,6 +23,7 @@ from utils.config import SCHEMA_PATH
 SCHEMA = load_schema(SCHEMA_PATH)
 TEXTS = read_schema_text(SCHEMA)
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+AFTER_MAX = 1000   # characters of an after= cursor
 NOUNS = {"categories": "category", "users": "user", "products": "product", "orders": "order",
          "order_items": "order item", "payments": "payment", "reviews": "review"}
 
@@ -37,16 +38,18 @@ def _like_pattern(text: str) -> str:
     return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
 
 
-# Filter operators: the SQL for one column (through quote()) and how the parsed value binds.
-# Money compares in integer cents, as everywhere in the kit; dates are inclusive days.
-OPERATORS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "eq": ("{c} = ?", lambda v: v),
-    "nocase": ("{c} = ? COLLATE NOCASE", lambda v: v),
-    "from": ("{c} >= ?", lambda v: v),
-    "to": ("{c} < date(?, '+1 day')", lambda v: v),
-    "min": ("CAST(round({c} * 100) AS INTEGER) >= ?", lambda v: v),
-    "max": ("CAST(round({c} * 100) AS INTEGER) <= ?", lambda v: v),
-    "contains": ("{c} LIKE ? ESCAPE '\\'", _like_pattern),
+# Filter operators: the SQL for one column (through quote()) and the arguments the parsed
+# value binds. Money compares in integer cents, as everywhere in the kit, with a range on
+# the stored value first (a cent wider than the exact test) so an index on the column can
+# serve it; dates are inclusive days.
+OPERATORS: dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {
+    "eq": ("{c} = ?", lambda v: (v,)),
+    "nocase": ("{c} = ? COLLATE NOCASE", lambda v: (v,)),
+    "from": ("{c} >= ?", lambda v: (v,)),
+    "to": ("{c} < date(?, '+1 day')", lambda v: (v,)),
+    "min": ("{c} >= ? AND CAST(round({c} * 100) AS INTEGER) >= ?", lambda v: ((v - 1) / 100, v)),
+    "max": ("{c} <= ? AND CAST(round({c} * 100) AS INTEGER) <= ?", lambda v: ((v + 1) / 100, v)),
+    "contains": ("{c} LIKE ? ESCAPE '\\'", lambda v: (_like_pattern(v),)),
 }
 
 
@@ -92,11 +95,21 @@ class Resource:
         return (
             Param("limit", "integer", f"rows per page, at most {MAX_LIMIT}", DEFAULT_LIMIT,
                   minimum=1, maximum=MAX_LIMIT, example="5"),
-            Param("offset", "integer", "rows to skip", 0, minimum=0, example="0"),
+            Param("offset", "integer", "rows to skip (after the after= position, if any); "
+                  "the next links page by after= instead", 0, minimum=0, example="0"),
             Param("sort", "sort", f"column to sort by, - for descending; ties are broken by "
-                  f"{self.key}, so pages never overlap", self.key, choices=columns,
-                  example=f"-{columns[-1]}"),
+                  f"{self.key} in the same direction, so pages never overlap", self.key,
+                  choices=columns, example=f"-{columns[-1]}"),
+            Param("after", "text", f"continue after this row, as the next link writes it: "
+                  f"the JSON array [sort value, {self.key}] of the previous page's last row "
+                  f"([{self.key}] when sorting by {self.key})", maximum=AFTER_MAX,
+                  example=f"[{_example_value(self.table.columns[-1])},5]"),
         ) + tuple(filter_param(self, f) for f in self.filters if f.param not in without)
+
+
+def _example_value(column: Column) -> str:
+    """A sort value of the column's type, as the documented after= example carries it."""
+    return "5" if column.kind in ("integer", "decimal") else '"m"'
 
 
 def filter_param(resource: Resource, f: Filter) -> Param:
@@ -148,34 +161,6 @@ def column_reader(column: Column) -> Callable[[Any], Any]:
 def _rows(cursor: sqlite3.Cursor, converters: list[Callable[[Any], Any]]) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [{n: fn(v) for n, fn, v in zip(names, converters, row)} for row in cursor]
-
-
-def list_rows(conn: sqlite3.Connection, resource: Resource, values: dict[str, Any],
-              count: Callable[[str, list[Any]], int] | None = None
-              ) -> tuple[list[dict[str, Any]], int]:
-    """One page of ``resource`` as ``values`` (parsed parameters) select it, and the total.
-
-    ``count(sql, args)`` answers the total (the API's cache: the data cannot change under
-    one ETag); without it the count runs here.
-    """
-    table = resource.table
-    clauses, args = [], []
-    for f in resource.filters:
-        if values.get(f.param) is not None:
-            template, bind = OPERATORS[f.op]
-            clauses.append(template.format(c=quote(f.column)))
-            args.append(bind(values[f.param]))
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    count_sql = f"SELECT count(*) FROM {quote(table.name)}{where}"
-    total = count(count_sql, args) if count else conn.execute(count_sql, args).fetchone()[0]
-    column, descending = values["sort"]
-    order = f"{quote(column)} {'DESC' if descending else 'ASC'}"
-    if column != resource.key:
-        order += f", {quote(resource.key)}"
-    cursor = conn.execute(
-        f"SELECT {', '.join(quote(c) for c in table.column_names)} FROM {quote(table.name)}"
-        f"{where} ORDER BY {order} LIMIT ? OFFSET ?", [*args, values["limit"], values["offset"]])
-    return _rows(cursor, [column_reader(c) for c in table.columns]), total
 
 
 def get_row(conn: sqlite3.Connection, resource: Resource, key: int) -> dict[str, Any] | None:
