@@ -16,6 +16,9 @@ from typing import Any, Callable
 from api.tables import OPERATORS, Resource, column_of, column_reader, quote
 
 
+RANGES = ("from", "to", "min", "max")
+
+
 class CursorError(ValueError):
     """An ``after`` value that is not a cursor this API wrote."""
 
@@ -69,21 +72,35 @@ def list_query(resource: Resource, values: dict[str, Any]) -> ListQuery:
     """The SQL of the page ``values`` (parsed parameters) select, fetching one row more
     than the limit so the page knows whether another follows."""
     table = resource.table
-    clauses: list[str] = []
+    column, descending = values["sort"]
+    given = [f for f in resource.filters if values.get(f.param) is not None]
+    selective = any(f.selective for f in given)
+    scanned = (any(f.op == "contains" for f in given)   # LIKE '%text%' reads every row anyway
+               or len({f.column for f in given}) > 1)
+    clauses: list[str] = []       # for the count
+    walked: list[str] = []        # for the page
     args: list[Any] = []
-    for f in resource.filters:
-        if values.get(f.param) is not None:
-            template, bind = OPERATORS[f.op]
-            clauses.append(template.format(c=quote(f.column)))
-            args.extend(bind(values[f.param]))
+    for f in given:
+        template, bind = OPERATORS[f.op]
+        # "+column" keeps SQLite from using an index for that test. With a selective filter
+        # (a key: a few rows per value) only its index is used and the few rows are sorted;
+        # else a range on another column than the sort's is checked while walking the sort
+        # order's index, instead of sorting the whole range in a temporary b-tree. A count
+        # that one index cannot answer alone (contains; filters on two columns) reads the
+        # table once instead of an index range with a lookup per entry (2 s vs 0.15 s).
+        counted = not f.selective and (selective or scanned)
+        paged = (selective and not f.selective) or (
+            not selective and f.op in RANGES and f.column != column)
+        clauses.append(template.format(c=("+" if counted else "") + quote(f.column)))
+        walked.append(template.format(c=("+" if paged else "") + quote(f.column)))
+        args.extend(bind(values[f.param]))
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     count_sql = f"SELECT count(*) FROM {quote(table.name)}{where}"
-    column, descending = values["sort"]
     direction = " DESC" if descending else ""
     order = f"{quote(column)}{direction}"
     if column != resource.key:
         order += f", {quote(resource.key)}{direction}"
-    page_clauses, page_args = list(clauses), list(args)
+    page_clauses, page_args = walked, list(args)
     after = values.get("after")
     if after is not None:
         condition, extra = _after_condition(resource, column, descending, after)
