@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
-from api.tables import OPERATORS, Resource, column_of, column_reader, quote
+from api.tables import OPERATORS, RESOURCES, Resource, column_of, column_reader, quote
 
 
 RANGES = ("from", "to", "min", "max")
@@ -113,6 +114,11 @@ def list_query(resource: Resource, values: dict[str, Any]) -> ListQuery:
                      [*page_args, values["limit"] + 1, values.get("offset") or 0])
 
 
+@lru_cache(maxsize=None)
+def _converters(name: str) -> tuple[Callable[[Any], Any], ...]:
+    return tuple(column_reader(c) for c in RESOURCES[name].table.columns)
+
+
 def list_rows(conn: sqlite3.Connection, resource: Resource, values: dict[str, Any],
               count: Callable[[str, list[Any]], int] | None = None
               ) -> tuple[list[dict[str, Any]], int, list[Any] | None]:
@@ -133,6 +139,6 @@ def list_rows(conn: sqlite3.Connection, resource: Resource, values: dict[str, An
         cursor = [last[resource.key]] if column == resource.key else [last[column],
                                                                        last[resource.key]]
     names = resource.table.column_names
-    converters = [column_reader(c) for c in resource.table.columns]
+    converters = _converters(resource.name)
     rows = [{n: fn(v) for n, fn, v in zip(names, converters, row)} for row in raw]
     return rows, total, cursor

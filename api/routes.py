@@ -29,14 +29,15 @@ def _list_route(resource: Resource, example: str) -> Route:
     return Route(f"/api/{resource.name}", f"list_{resource.name}", handlers.list_handler(resource),
                  f"A page of {resource.name}, filtered and sorted", "tables",
                  resource.list_params(), openapi.page_schema(openapi.ref(item)),
-                 _components(resource.name), example=example, csv=resource.table.column_names)
+                 _components(resource.name), example=example, csv=resource.table.column_names,
+                 cached=True)
 
 
 def _detail_route(resource: Resource) -> Route:
     return Route(f"/api/{resource.name}/{{id}}", f"get_{resource.noun.replace(' ', '_')}",
                  handlers.detail_handler(resource), f"One {resource.noun} by {resource.key}",
                  "tables", (_id(resource),), openapi.ref(component_name(resource.name)),
-                 _components(resource.name))
+                 _components(resource.name), cached=True)
 
 
 def _order_detail_route(resource: Resource) -> Route:
@@ -110,7 +111,7 @@ def _table_routes() -> list[Route]:
               "A page of one user's orders", "tables",
               (_id(r["users"]),) + r["orders"].list_params(without=("user_id",)),
               openapi.page_schema(openapi.ref("Order")), _components("orders"),
-              example="sort=-order_date", csv=r["orders"].table.column_names),
+              example="sort=-order_date", csv=r["orders"].table.column_names, cached=True),
     ]
 
 

@@ -9,7 +9,6 @@ document.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
@@ -163,48 +162,6 @@ def column_reader(column: Column) -> Callable[[Any], Any]:
     if column.kind == "timestamp":
         return lambda v: None if v is None else str(v).replace(" ", "T", 1)
     return lambda v: v
-
-
-def _rows(cursor: sqlite3.Cursor, converters: list[Callable[[Any], Any]]) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description]
-    return [{n: fn(v) for n, fn, v in zip(names, converters, row)} for row in cursor]
-
-
-def get_row(conn: sqlite3.Connection, resource: Resource, key: int) -> dict[str, Any] | None:
-    """The row with primary key ``key``, with its embedded child rows; None if there is none."""
-    table = resource.table
-    cursor = conn.execute(f"SELECT {', '.join(quote(c) for c in table.column_names)} "
-                          f"FROM {quote(table.name)} WHERE {quote(resource.key)} = ?", (key,))
-    rows = _rows(cursor, [column_reader(c) for c in table.columns])
-    if not rows:
-        return None
-    row = rows[0]
-    for embed in resource.embeds:
-        row[embed.key] = _children(conn, resource, embed, key)
-    return row
-
-
-def _children(conn: sqlite3.Connection, resource: Resource, embed: Embed,
-              key: int) -> list[dict[str, Any]]:
-    child = SCHEMA.tables[embed.table]
-    link = next(fk.column for fk in child.foreign_keys if fk.parent == resource.name)
-    select = [f"c.{quote(c)}" for c in child.column_names]
-    joins, converters = [], [column_reader(c) for c in child.columns]
-    for i, (column, key_name) in enumerate(embed.names):
-        fk = next(fk for fk in child.foreign_keys if fk.column == column)
-        select.append(f"p{i}.{quote('name')} AS {quote(key_name)}")
-        joins.append(f" LEFT JOIN {quote(fk.parent)} AS p{i} "
-                     f"ON p{i}.{quote(fk.parent_column)} = c.{quote(column)}")
-        converters.append(lambda v: v)
-    order = quote(child.primary_key or "rowid")
-    cursor = conn.execute(f"SELECT {', '.join(select)} FROM {quote(child.name)} AS c"
-                          f"{''.join(joins)} WHERE c.{quote(link)} = ? ORDER BY c.{order}", (key,))
-    return _rows(cursor, converters)
-
-
-def exists(conn: sqlite3.Connection, resource: Resource, key: int) -> bool:
-    return conn.execute(f"SELECT 1 FROM {quote(resource.name)} WHERE {quote(resource.key)} = ?",
-                        (key,)).fetchone() is not None
 
 
 # ---- JSON Schema of the rows, for the OpenAPI document -----------------------------------
