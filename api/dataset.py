@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from api.console import Limits
+from api.pool import ConsolePool
 from api.http_errors import unavailable
 from db.meta import read_meta
 from db.schema import Schema, quote
@@ -47,7 +48,6 @@ class Snapshot:
     files: dict[str, dict[str, Any]]     # CSV file name -> sha256 and rows recorded at ingest
     settings: dict[str, str]             # the 'run' rows: seed, scale, generator, ...
     _counts: dict[str, int] | None = field(default=None, repr=False)
-    console: Any = field(default=None, repr=False)   # api.console.Console, opened on first use
 
     def row_counts(self, schema: Schema) -> dict[str, int]:
         if self._counts is None:
@@ -57,8 +57,6 @@ class Snapshot:
 
     def close(self) -> None:
         self.conn.close()
-        if self.console is not None:
-            self.console.close()
 
 
 class CountCache:
@@ -94,6 +92,7 @@ class Database:
                  sql_limits: Limits | None = None) -> None:
         self.path, self.data_dir, self.root, self.schema = Path(path), Path(data_dir), root, schema
         self.sql_limits = sql_limits or Limits()   # the bounds of /api/sql
+        self.consoles = ConsolePool(self.path)      # its connections
         self.counts = CountCache()
         self.health_bodies: dict[tuple[str, str], bytes] = {}   # api.handlers.health's cache
         self._row_counts: dict[str, dict[str, int]] = {}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlencode
 
-from api.console import Console, sql_params
+from api.console import sql_params
 from api.dataset import REBUILD, Database, Snapshot
 from api.http_errors import bad_parameter, not_found, unavailable
 from api.paging import CursorError, list_rows, parse_after
@@ -160,13 +160,12 @@ def order_summary(call: Call) -> dict[str, Any]:
 
 
 def sql_console(call: Call) -> dict[str, Any]:
-    """One read-only SELECT with the request's other parameters bound by name (api.console)."""
+    """One read-only SELECT with the request's other parameters bound by name (api.console),
+    on a connection of the database's console pool (api.pool)."""
     snapshot = call.snapshot
     assert snapshot is not None
-    if snapshot.console is None:
-        try:
-            snapshot.console = Console(call.database.path)
-        except sqlite3.Error as exc:
-            raise unavailable("database_unavailable", f"cannot open the database: {exc}") from None
-    return snapshot.console.run(call.params["sql"], sql_params(call.query),
-                                call.database.sql_limits)
+    try:
+        return call.database.consoles.run(snapshot.identity, call.params["sql"],
+                                          sql_params(call.query), call.database.sql_limits)
+    except sqlite3.Error as exc:   # the console connection could not be opened
+        raise unavailable("database_unavailable", f"cannot open the database: {exc}") from None
