@@ -17,9 +17,14 @@ from api.paging import list_query
 from api.routes import ROUTES
 from api.tables import RESOURCES, Resource
 from db.checks import load_checks
+from db.export.postgres import _index as postgres_index
+from db.schema import load_schema
+from db.schema_docs import parse_index
 from queries.runner import list_queries
 from utils.config import SCHEMA_PATH
+from utils.errors import SchemaError
 
+SCHEMA = load_schema(SCHEMA_PATH)
 API_BLOCK = "-- Indexes for the API's lists"
 API_INDEXES = set(re.findall(r"CREATE INDEX (\w+)",
                              SCHEMA_PATH.read_text(encoding="utf-8").split(API_BLOCK, 1)[1]))
@@ -113,6 +118,17 @@ class ApiPlans(unittest.TestCase):
                         if set(re.findall(r"\w+", step)) & API_INDEXES]
                 self.assertEqual([s for s in used if "USING COVERING INDEX" not in s
                                   or not s.startswith("SCAN")], [])
+
+    def test_collated_index_columns_are_read_as_their_column(self) -> None:
+        statements = [s for s in SCHEMA.indexes if "COLLATE" in s]
+        self.assertGreater(len(statements), 5)
+        for statement in statements:
+            with self.subTest(statement=statement):
+                index = parse_index(statement)
+                self.assertTrue(set(index.columns) <= set(SCHEMA.tables[index.table].column_names))
+                self.assertNotIn("COLLATE", postgres_index(statement))
+        with self.assertRaises(SchemaError):
+            parse_index("CREATE INDEX i ON orders (status DESC NULLS)")
 
     def test_every_sort_order_has_an_index(self) -> None:
         indexed = {tuple(r[2] for r in self.conn.execute(f"PRAGMA index_info({name})"))[:1]
