@@ -213,9 +213,8 @@ def match(path: str, routes: dict[str, Any]) -> tuple[Any, dict[str, str]] | Non
     if route is not None:
         return route, {}
     segments = path.split("/")
-    for pattern, route in routes.items():
-        parts = pattern.split("/")
-        if len(parts) != len(segments) or "{" not in pattern:
+    for parts, route in _patterns(routes):
+        if len(parts) != len(segments):
             continue
         values = {}
         for part, segment in zip(parts, segments):
@@ -226,3 +225,18 @@ def match(path: str, routes: dict[str, Any]) -> tuple[Any, dict[str, str]] | Non
         else:
             return route, values
     return None
+
+
+_PATTERNS: dict[int, tuple[tuple[Any, ...], list[tuple[list[str], Any]]]] = {}
+
+
+def _patterns(routes: dict[str, Any]) -> list[tuple[list[str], Any]]:
+    """The routes with path parameters, their patterns split once per state of a route
+    table (a table may change: tests add a route to ROUTES)."""
+    state = tuple(routes.items())
+    known = _PATTERNS.get(id(routes))
+    if known is None or known[0] != state:
+        known = _PATTERNS[id(routes)] = (state, [(pattern.split("/"), route)
+                                                 for pattern, route in routes.items()
+                                                 if "{" in pattern])
+    return known[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import ipaddress
 import logging
 import os
@@ -95,8 +96,8 @@ class DashboardServer(ThreadingHTTPServer):
             return
         super().handle_error(request, client_address)
 
-    @property
-    def loopback_only(self) -> bool:
+    @functools.cached_property
+    def loopback_only(self) -> bool:   # asked on every request; the address never changes
         try:
             return ipaddress.ip_address(self.server_address[0]).is_loopback
         except ValueError:
