@@ -189,11 +189,13 @@ class DashboardHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         entity = {} if status == HTTPStatus.NOT_MODIFIED else {
             "Content-Type": content_type, "Content-Length": str(len(body))}
-        for name, value in {**entity, **SECURITY_HEADERS, **headers}.items():
-            self.send_header(name, value)
+        fields = {**entity, **SECURITY_HEADERS, **headers}
         if self.close_connection:
-            self.send_header("Connection", "close")
+            fields["Connection"] = "close"
         buffered = getattr(self, "_headers_buffer", None)  # http.server's, absent for HTTP/0.9
+        if buffered is not None:   # send_header's lines, encoded in one piece
+            buffered.append("".join(f"{name}: {value}\r\n" for name, value in fields.items())
+                            .encode("latin-1", "strict"))
         if buffered is None:
             self.end_headers()
             if self.command != "HEAD":
