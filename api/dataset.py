@@ -98,6 +98,7 @@ class Database:
         self._row_counts: dict[str, dict[str, int]] = {}
         self._hashes: dict[str, tuple[tuple[int, ...], str]] = {}   # by str(path)
         self._paths: dict[str, str] = {}                              # CSV name -> str(path)
+        self._hashing: dict[str, threading.Lock] = {}                 # one hash per file at once
         self._lock = threading.Lock()
 
     def row_counts(self, snapshot: Snapshot) -> dict[str, int]:
@@ -222,19 +223,22 @@ class Database:
         except OSError:
             return None
         identity = _identity(stat)
-        with self._lock:
-            cached = self._hashes.get(str(path))
-        if cached is not None and cached[0] == identity:
-            return cached[1]
-        try:
-            digest = sha256_file(path)
-        except OSError:
-            return None
-        if CTIME_IS_CHANGE_TIME and \
-                time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
+        with self._lock:   # one hash of a file at a time: the start-up warming and the first
+            flight = self._hashing.setdefault(str(path), threading.Lock())   # health request
+        with flight:       # share it instead of reading 112 MB twice side by side
             with self._lock:
-                self._hashes[str(path)] = (identity, digest)
-        return digest
+                cached = self._hashes.get(str(path))
+            if cached is not None and cached[0] == identity:
+                return cached[1]
+            try:
+                digest = sha256_file(path)
+            except OSError:
+                return None
+            if CTIME_IS_CHANGE_TIME and \
+                    time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
+                with self._lock:
+                    self._hashes[str(path)] = (identity, digest)
+            return digest
 
 
 def _identity(stat: os.stat_result) -> tuple[int, ...]:
