@@ -11,14 +11,14 @@ import hashlib
 import io
 import logging
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Callable
-from urllib.parse import parse_qsl
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
+from api.cache import BodyCache
 from api.console import Limits
 from api.dataset import Database, Snapshot
 from api.http_errors import RequestError, bad_parameter, not_found
@@ -27,7 +27,7 @@ from api.routes import ROUTES, match
 from api.spec import Route
 from queries.params import MAX_QUERY_FIELDS, ParamError, parse_query
 from api.tables import SCHEMA
-from utils.fileio import to_json
+from api.encode import api_json
 
 log = logging.getLogger(__name__)
 CSV = "text/csv; charset=utf-8"
@@ -54,67 +54,13 @@ class Session:
             self.snapshot = None
 
 
-class BodyCache:
-    """Response bodies by ETag, least recently used first out, bounded in bytes.
-
-    An ETag names the dataset (submission_meta's hashes) and the request target, so a
-    cached body is right for as long as its ETag is; a new database makes new ETags.
-    """
-
-    def __init__(self, max_bytes: int = 16 * 1024 * 1024) -> None:
-        self.max_bytes, self.size = max_bytes, 0
-        self._bodies: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-        self._pending: dict[str, threading.Lock] = {}
-
-    def get_or_compute(self, etag: str, compute: Callable[[], bytes]) -> bytes:
-        """The cached body, or compute it once: concurrent misses wait for the first.
-
-        Without this, N clients arriving together on a cold aggregate would each run the
-        same multi-second query (measured: p99 9 s with 16 clients at scale 100).
-        """
-        body = self.get(etag)
-        if body is not None:
-            return body
-        with self._lock:
-            flight = self._pending.setdefault(etag, threading.Lock())
-        try:
-            with flight:
-                body = self.get(etag)
-                if body is None:
-                    body = compute()
-                    self.put(etag, body)
-                return body
-        finally:
-            with self._lock:
-                self._pending.pop(etag, None)
-
-    def get(self, etag: str) -> bytes | None:
-        with self._lock:
-            body = self._bodies.get(etag)
-            if body is not None:
-                self._bodies.move_to_end(etag)
-            return body
-
-    def put(self, etag: str, body: bytes) -> None:
-        if len(body) > self.max_bytes // 4:
-            return
-        with self._lock:
-            if etag in self._bodies:
-                return
-            self._bodies[etag] = body
-            self.size += len(body)
-            while self.size > self.max_bytes:
-                _, old = self._bodies.popitem(last=False)
-                self.size -= len(old)
-
-
 class Api:
     def __init__(self, db_path: Path, data_dir: Path, root: Path,
                  routes: dict[str, Route] | None = None, sql_limits: Limits | None = None) -> None:
         self.database = Database(db_path, data_dir, root, SCHEMA, sql_limits)
         self.routes = ROUTES if routes is None else routes
         self.cache = BodyCache()
+        self.warmed = threading.Event()   # set when warm() has finished (or given up)
 
     def respond(self, path: str, query: str, if_none_match: str | None,
                 session: Session, accept: str | None = None) -> Response:
@@ -140,22 +86,20 @@ class Api:
         etag = None
         if route.etag == "dataset":
             assert session.snapshot is not None
-            etag = _etag(session.snapshot.fingerprint, path, query)
+            etag = _etag(session.snapshot.fingerprint, path,
+                         _normalized(params) if route.tag == "analytics" else query)
             if etag_matches(if_none_match, etag):
                 return _not_modified(route, headers, etag)
 
-        following: list[str] = []
-
-        def compute() -> bytes:
+        def compute() -> tuple[bytes, str]:
             value = route.handler(Call(params, session.snapshot if route.database else None,
                                        self.database, path, tuple(pairs), self.routes))
-            if isinstance(value, dict) and value.get("next"):
-                following.append(value["next"])
-            return to_csv(value, route.csv) if as_csv else _encode(value)
+            following = (value.get("next") or "") if isinstance(value, dict) else ""
+            return (to_csv(value, route.csv) if as_csv else _encode(value)), following
         if route.cached and etag is not None:
-            body = self.cache.get_or_compute(etag, compute)
+            body, following = self.cache.get_or_compute(etag, compute)
         else:
-            body = compute()
+            body, following = compute()
         if route.etag == "body":
             etag = _etag(hashlib.sha256(body).hexdigest())
             if etag_matches(if_none_match, etag):
@@ -163,26 +107,31 @@ class Api:
         if etag is not None:
             headers["ETag"] = etag
         if following:  # a page's next page, also for CSV, whose body has no "next"
-            headers["Link"] = f'<{following[0]}>; rel="next"'
+            headers["Link"] = f'<{following}>; rel="next"'
         return Response(HTTPStatus.OK, body, CSV if as_csv else route.media_type, headers)
 
     def warm(self) -> None:
-        """Compute what the first requests would: the health comparison (hashing the CSVs)
-        and every cached aggregate, at its defaults and at its documented example.
+        """Compute what the first requests would: the health comparison (hashing the CSVs),
+        every cached aggregate (at its defaults, its documented example and each choice of
+        its choice parameters) and each list's first page, default and example.
 
         Run in the background when the server starts; a client that arrives meanwhile
         waits for the same single computation (``BodyCache``), not a second one.
         """
         session = Session()
         try:
-            for route in self.routes.values():
+            # health (the CSV hashes), then the aggregates (seconds each at scale 100), then
+            # the lists' first pages and totals (a fraction of a second each)
+            order = {"service": 0, "analytics": 1}
+            for route in sorted(self.routes.values(), key=lambda r: order.get(r.tag, 2)):
                 if route.name == "health" or (route.cached and "{" not in route.path):
-                    for query in dict.fromkeys(("", route.example)):
+                    for query in _warm_queries(route):
                         self.respond(route.path, query, None, session)
         except Exception as exc:  # no database yet, a replaced one, data being generated: the
             log.info("not warmed: %s", exc)  # first request computes it and reports any error
         finally:
             session.close()
+            self.warmed.set()
 
     def _route(self, path: str) -> tuple[Route, dict[str, str], bool]:
         """The route of a path, its path parameters, and whether PATH.csv asked for CSV."""
@@ -195,6 +144,21 @@ class Api:
         if found is None:
             raise not_found(f"no API endpoint at {path[:200]}; see /api/ or /api/docs")
         return found[0], found[1], False
+
+
+def _warm_queries(route: Route) -> list[str]:
+    """The defaults and the documented example; for analytics also each choice of a
+    choice parameter, at the defaults and at the example's other values."""
+    queries = ["", route.example]
+    if route.tag == "analytics":
+        example = parse_qsl(route.example)
+        for param in route.params:
+            if param.kind == "choice":
+                for choice in param.choices:
+                    queries.append(f"{param.name}={choice}")
+                    queries.append(urlencode([(k, v) for k, v in example if k != param.name]
+                                             + [(param.name, choice)]))
+    return list(dict.fromkeys(queries))
 
 
 def _parse(route: Route, path_values: dict[str, str], pairs: list[tuple[str, str]],
@@ -214,6 +178,13 @@ def _parse(route: Route, path_values: dict[str, str], pairs: list[tuple[str, str
     except ParamError as exc:
         raise bad_parameter(str(exc)) from None
     return params
+
+
+def _normalized(params: dict[str, Any]) -> str:
+    """The parsed values as one text: an analytics body depends on nothing else, so
+    ?limit=5, ?limit=05 and ?by=revenue&limit=5 share one ETag and one cached body (a
+    list's does: its next link repeats the query as given)."""
+    return "&".join(f"{name}={params[name]!r}" for name in sorted(params))
 
 
 def prefers_html(accept: str | None) -> bool:
@@ -277,7 +248,7 @@ def _encode(value: Any) -> bytes:
     anything else as JSON with exact Decimals."""
     if isinstance(value, bytes):
         return value
-    return (value if isinstance(value, str) else to_json(value)).encode("utf-8")
+    return (value if isinstance(value, str) else api_json(value)).encode("utf-8")
 
 
 def _etag(*parts: str) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from api.console import Limits
+from api.pool import ConsolePool
 from api.http_errors import unavailable
 from db.meta import read_meta
 from db.schema import Schema, quote
@@ -49,7 +50,6 @@ class Snapshot:
     as_of: str = "unknown"               # the day the data stands at (db.meta.Meta.as_of)
     batches: list[dict[str, Any]] = field(default_factory=list)  # change batches applied
     _counts: dict[str, int] | None = field(default=None, repr=False)
-    console: Any = field(default=None, repr=False)   # api.console.Console, opened on first use
 
     def row_counts(self, schema: Schema) -> dict[str, int]:
         if self._counts is None:
@@ -59,8 +59,6 @@ class Snapshot:
 
     def close(self) -> None:
         self.conn.close()
-        if self.console is not None:
-            self.console.close()
 
 
 class CountCache:
@@ -96,11 +94,13 @@ class Database:
                  sql_limits: Limits | None = None) -> None:
         self.path, self.data_dir, self.root, self.schema = Path(path), Path(data_dir), root, schema
         self.sql_limits = sql_limits or Limits()   # the bounds of /api/sql
+        self.consoles = ConsolePool(self.path)      # its connections
         self.counts = CountCache()
         self.health_bodies: dict[tuple[str, str], bytes] = {}   # api.handlers.health's cache
         self._row_counts: dict[str, dict[str, int]] = {}
         self._hashes: dict[str, tuple[tuple[int, ...], str]] = {}   # by str(path)
         self._paths: dict[str, str] = {}                              # CSV name -> str(path)
+        self._hashing: dict[str, threading.Lock] = {}                 # one hash per file at once
         self._lock = threading.Lock()
 
     def row_counts(self, snapshot: Snapshot) -> dict[str, int]:
@@ -226,19 +226,22 @@ class Database:
         except OSError:
             return None
         identity = _identity(stat)
-        with self._lock:
-            cached = self._hashes.get(str(path))
-        if cached is not None and cached[0] == identity:
-            return cached[1]
-        try:
-            digest = sha256_file(path)
-        except OSError:
-            return None
-        if CTIME_IS_CHANGE_TIME and \
-                time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
+        with self._lock:   # one hash of a file at a time: the start-up warming and the first
+            flight = self._hashing.setdefault(str(path), threading.Lock())   # health request
+        with flight:       # share it instead of reading 112 MB twice side by side
             with self._lock:
-                self._hashes[str(path)] = (identity, digest)
-        return digest
+                cached = self._hashes.get(str(path))
+            if cached is not None and cached[0] == identity:
+                return cached[1]
+            try:
+                digest = sha256_file(path)
+            except OSError:
+                return None
+            if CTIME_IS_CHANGE_TIME and \
+                    time.time_ns() - max(stat.st_ctime_ns, stat.st_mtime_ns) > CTIME_SLACK_NS:
+                with self._lock:
+                    self._hashes[str(path)] = (identity, digest)
+            return digest
 
 
 def _identity(stat: os.stat_result) -> tuple[int, ...]:

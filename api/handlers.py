@@ -5,15 +5,18 @@ queries of queries/ through the same runner as the report, so no SQL is written 
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlencode
 
-from api.console import Console, sql_params
+from api.console import sql_params
 from api.dataset import REBUILD, Database, Snapshot
-from api.http_errors import not_found, unavailable
-from api.tables import RESOURCES, SCHEMA, Resource, exists, get_row, list_rows
+from api.http_errors import bad_parameter, not_found, unavailable
+from api.paging import CursorError, list_rows, parse_after
+from api.rows import exists, get_row
+from api.tables import RESOURCES, SCHEMA, Resource
 from db.meta import DATASET_KEYS, as_number
 from queries.runner import Query, load_query, run_query
 from utils.fileio import to_json
@@ -87,19 +90,33 @@ def _health(database: Database, snapshot: Snapshot,
     return result
 
 
-def page(call: Call, items: list[dict[str, Any]], total: int) -> dict[str, Any]:
-    """A page of a list, with the link to the next one (the same query, offset moved on)."""
-    limit, offset = call.params["limit"], call.params["offset"]
+def page(call: Call, items: list[dict[str, Any]], total: int,
+         cursor: list[Any] | None) -> dict[str, Any]:
+    """A page of a list, with the link to the next one: the same query, continuing after
+    this page's last row (``after``; any ``offset`` was used up by this page)."""
     following = None
-    if offset + limit < total:
-        pairs = [(k, v) for k, v in call.query if k != "offset"] + [("offset", str(offset + limit))]
-        following = f"{call.path}?{urlencode(pairs)}"
-    return {"items": items, "total": total, "limit": limit, "offset": offset, "next": following}
+    if cursor is not None:
+        pairs = [(k, v) for k, v in call.query if k not in ("offset", "after")]
+        after = json.dumps(cursor, ensure_ascii=False, separators=(",", ":"))
+        following = f"{call.path}?{urlencode(pairs + [('after', after)])}"
+    offset = call.params["offset"] if call.params.get("after") is None else None
+    return {"items": items, "total": total, "limit": call.params["limit"], "offset": offset,
+            "next": following}
+
+
+def _list(call: Call, resource: Resource, values: dict[str, Any]) -> dict[str, Any]:
+    by_key = values["sort"][0] == resource.key
+    try:
+        after = parse_after(values.get("after"), by_key)
+    except CursorError as exc:
+        raise bad_parameter(f"parameter after must be a next link's cursor: {exc}") from None
+    return page(call, *list_rows(call.conn, resource, {**values, "after": after},
+                                 _counter(call)))
 
 
 def list_handler(resource: Resource) -> Handler:
     def handle(call: Call) -> dict[str, Any]:
-        return page(call, *list_rows(call.conn, resource, call.params, _counter(call)))
+        return _list(call, resource, call.params)
     handle.__doc__ = f"A page of {resource.name}."
     return handle
 
@@ -120,8 +137,7 @@ def user_orders(call: Call) -> dict[str, Any]:
     key = call.params["id"]
     if not exists(call.conn, users, key):
         raise not_found(f"there is no user with user_id {key}")
-    return page(call, *list_rows(call.conn, orders, {**call.params, "user_id": key},
-                                 _counter(call)))
+    return _list(call, orders, {**call.params, "user_id": key})
 
 
 def _counter(call: Call) -> Callable[[str, list[Any]], int]:
@@ -149,13 +165,12 @@ def order_summary(call: Call) -> dict[str, Any]:
 
 
 def sql_console(call: Call) -> dict[str, Any]:
-    """One read-only SELECT with the request's other parameters bound by name (api.console)."""
+    """One read-only SELECT with the request's other parameters bound by name (api.console),
+    on a connection of the database's console pool (api.pool)."""
     snapshot = call.snapshot
     assert snapshot is not None
-    if snapshot.console is None:
-        try:
-            snapshot.console = Console(call.database.path)
-        except sqlite3.Error as exc:
-            raise unavailable("database_unavailable", f"cannot open the database: {exc}") from None
-    return snapshot.console.run(call.params["sql"], sql_params(call.query),
-                                call.database.sql_limits)
+    try:
+        return call.database.consoles.run(snapshot.identity, call.params["sql"],
+                                          sql_params(call.query), call.database.sql_limits)
+    except sqlite3.Error as exc:   # the console connection could not be opened
+        raise unavailable("database_unavailable", f"cannot open the database: {exc}") from None

@@ -60,9 +60,11 @@ def page_schema(item: dict[str, Any]) -> dict[str, Any]:
             "items": {"type": "array", "items": item},
             "total": {"type": "integer", "minimum": 0, "description": "rows the filters match"},
             "limit": {"type": "integer"},
-            "offset": {"type": "integer"},
-            "next": {"type": ["string", "null"], "description": "this query with the offset "
-                     "moved on by limit, as a path; null on the last page"}}}
+            "offset": {"type": ["integer", "null"], "description": "the offset asked for; "
+                       "null on a page reached by after="},
+            "next": {"type": ["string", "null"], "description": "this query continuing after "
+                     "this page's last row (after=, keyset paging: no OFFSET scan), as a "
+                     "path; also sent as a Link header; null on the last page"}}}
 
 
 _QUERY_TYPES = {"integer": "integer", "real": "number", "text": "string"}

@@ -29,14 +29,15 @@ def _list_route(resource: Resource, example: str) -> Route:
     return Route(f"/api/{resource.name}", f"list_{resource.name}", handlers.list_handler(resource),
                  f"A page of {resource.name}, filtered and sorted", "tables",
                  resource.list_params(), openapi.page_schema(openapi.ref(item)),
-                 _components(resource.name), example=example, csv=resource.table.column_names)
+                 _components(resource.name), example=example, csv=resource.table.column_names,
+                 cached=True)
 
 
 def _detail_route(resource: Resource) -> Route:
     return Route(f"/api/{resource.name}/{{id}}", f"get_{resource.noun.replace(' ', '_')}",
                  handlers.detail_handler(resource), f"One {resource.noun} by {resource.key}",
                  "tables", (_id(resource),), openapi.ref(component_name(resource.name)),
-                 _components(resource.name))
+                 _components(resource.name), cached=True)
 
 
 def _order_detail_route(resource: Resource) -> Route:
@@ -118,7 +119,7 @@ def _table_routes() -> list[Route]:
               "A page of one user's orders", "tables",
               (_id(r["users"]),) + r["orders"].list_params(without=("user_id",)),
               openapi.page_schema(openapi.ref("Order")), _components("orders"),
-              example="sort=-order_date", csv=r["orders"].table.column_names),
+              example="sort=-order_date", csv=r["orders"].table.column_names, cached=True),
     ]
 
 
@@ -220,9 +221,8 @@ def match(path: str, routes: dict[str, Any]) -> tuple[Any, dict[str, str]] | Non
     if route is not None:
         return route, {}
     segments = path.split("/")
-    for pattern, route in routes.items():
-        parts = pattern.split("/")
-        if len(parts) != len(segments) or "{" not in pattern:
+    for parts, route in _patterns(routes):
+        if len(parts) != len(segments):
             continue
         values = {}
         for part, segment in zip(parts, segments):
@@ -233,3 +233,18 @@ def match(path: str, routes: dict[str, Any]) -> tuple[Any, dict[str, str]] | Non
         else:
             return route, values
     return None
+
+
+_PATTERNS: dict[int, tuple[tuple[Any, ...], list[tuple[list[str], Any]]]] = {}
+
+
+def _patterns(routes: dict[str, Any]) -> list[tuple[list[str], Any]]:
+    """The routes with path parameters, their patterns split once per state of a route
+    table (a table may change: tests add a route to ROUTES)."""
+    state = tuple(routes.items())
+    known = _PATTERNS.get(id(routes))
+    if known is None or known[0] != state:
+        known = _PATTERNS[id(routes)] = (state, [(pattern.split("/"), route)
+                                                 for pattern, route in routes.items()
+                                                 if "{" in pattern])
+    return known[1]

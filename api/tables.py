@@ -9,7 +9,6 @@ document.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
@@ -23,6 +22,7 @@ from utils.config import SCHEMA_PATH
 SCHEMA = load_schema(SCHEMA_PATH)
 TEXTS = read_schema_text(SCHEMA)
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+AFTER_MAX = 1000   # characters of an after= cursor
 NOUNS = {"categories": "category", "users": "user", "products": "product", "orders": "order",
          "order_items": "order item", "payments": "payment", "reviews": "review"}
 
@@ -37,16 +37,22 @@ def _like_pattern(text: str) -> str:
     return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
 
 
-# Filter operators: the SQL for one column (through quote()) and how the parsed value binds.
-# Money compares in integer cents, as everywhere in the kit; dates are inclusive days.
-OPERATORS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "eq": ("{c} = ?", lambda v: v),
-    "nocase": ("{c} = ? COLLATE NOCASE", lambda v: v),
-    "from": ("{c} >= ?", lambda v: v),
-    "to": ("{c} < date(?, '+1 day')", lambda v: v),
-    "min": ("CAST(round({c} * 100) AS INTEGER) >= ?", lambda v: v),
-    "max": ("CAST(round({c} * 100) AS INTEGER) <= ?", lambda v: v),
-    "contains": ("{c} LIKE ? ESCAPE '\\'", _like_pattern),
+# Filter operators: the SQL for one column (through quote()) and the arguments the parsed
+# value binds. Money compares in integer cents, as everywhere in the kit, with a range on
+# the stored value first (a cent wider than the exact test) so an index on the column can
+# serve it; dates are inclusive days.
+OPERATORS: dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {
+    "eq": ("{c} = ?", lambda v: (v,)),
+    # A category column (status, method, country) whose API indexes are declared COLLATE
+    # RTRIM in db/schema.sql, so the library's queries (status IN (...)) never pick them;
+    # the same answers as = for values without trailing spaces, as the CHECKs guarantee.
+    "state": ("{c} = ? COLLATE RTRIM", lambda v: (v,)),
+    "nocase": ("{c} = ? COLLATE NOCASE", lambda v: (v,)),
+    "from": ("{c} >= ?", lambda v: (v,)),
+    "to": ("{c} < date(?, '+1 day')", lambda v: (v,)),
+    "min": ("{c} >= ? AND CAST(round({c} * 100) AS INTEGER) >= ?", lambda v: ((v - 1) / 100, v)),
+    "max": ("{c} <= ? AND CAST(round({c} * 100) AS INTEGER) <= ?", lambda v: ((v + 1) / 100, v)),
+    "contains": ("{c} LIKE ? ESCAPE '\\'", lambda v: (_like_pattern(v),)),
 }
 
 
@@ -57,6 +63,7 @@ class Filter:
     op: str
     description: str
     example: str
+    selective: bool = False     # a key: a few rows per value at any scale (paging.list_query)
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,7 @@ class Embed:
 @dataclass(frozen=True)
 class Resource:
     name: str                       # URL segment and table name
+    sorts: tuple[str, ...]          # the documented sort orders (each has an index)
     filters: tuple[Filter, ...] = ()
     embeds: tuple[Embed, ...] = ()
 
@@ -88,22 +96,33 @@ class Resource:
         return self.table.primary_key or "rowid"
 
     def list_params(self, without: tuple[str, ...] = ()) -> tuple[Param, ...]:
-        columns = self.table.column_names
+        columns = self.sorts
         return (
             Param("limit", "integer", f"rows per page, at most {MAX_LIMIT}", DEFAULT_LIMIT,
                   minimum=1, maximum=MAX_LIMIT, example="5"),
-            Param("offset", "integer", "rows to skip", 0, minimum=0, example="0"),
+            Param("offset", "integer", "rows to skip (after the after= position, if any); "
+                  "the next links page by after= instead", 0, minimum=0, example="0"),
             Param("sort", "sort", f"column to sort by, - for descending; ties are broken by "
-                  f"{self.key}, so pages never overlap", self.key, choices=columns,
-                  example=f"-{columns[-1]}"),
+                  f"{self.key} in the same direction, so pages never overlap", self.key,
+                  choices=columns, example=f"-{columns[-1]}"),
+            Param("after", "text", f"continue after this row, as the next link writes it: "
+                  f"the JSON array [sort value, {self.key}] of the previous page's last row "
+                  f"([{self.key}] when sorting by {self.key})", maximum=AFTER_MAX,
+                  example=f"[{_example_value(column_of(self.table, columns[-1]))},5]"),
         ) + tuple(filter_param(self, f) for f in self.filters if f.param not in without)
+
+
+def _example_value(column: Column) -> str:
+    """A sort value of the column's type, as the documented after= example carries it."""
+    return "5" if column.kind in ("integer", "decimal") else '"m"'
 
 
 def filter_param(resource: Resource, f: Filter) -> Param:
     column = column_of(resource.table, f.column)
     kind = {"from": "date", "to": "date", "min": "money", "max": "money",
             "contains": "text"}.get(f.op, "integer" if column.kind == "integer" else "text")
-    choices = check_values(resource.name, f.column) if kind == "text" and f.op == "eq" else ()
+    choices = check_values(resource.name, f.column) if kind == "text" and f.op in ("eq", "state") \
+        else ()
     bounds = check_range(resource.name, f.column) if kind == "integer" else (None, None)
     return Param(f.param, "choice" if choices else kind, f.description, choices=choices,
                  minimum=bounds[0], maximum=bounds[1], example=f.example)
@@ -145,76 +164,6 @@ def column_reader(column: Column) -> Callable[[Any], Any]:
     return lambda v: v
 
 
-def _rows(cursor: sqlite3.Cursor, converters: list[Callable[[Any], Any]]) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description]
-    return [{n: fn(v) for n, fn, v in zip(names, converters, row)} for row in cursor]
-
-
-def list_rows(conn: sqlite3.Connection, resource: Resource, values: dict[str, Any],
-              count: Callable[[str, list[Any]], int] | None = None
-              ) -> tuple[list[dict[str, Any]], int]:
-    """One page of ``resource`` as ``values`` (parsed parameters) select it, and the total.
-
-    ``count(sql, args)`` answers the total (the API's cache: the data cannot change under
-    one ETag); without it the count runs here.
-    """
-    table = resource.table
-    clauses, args = [], []
-    for f in resource.filters:
-        if values.get(f.param) is not None:
-            template, bind = OPERATORS[f.op]
-            clauses.append(template.format(c=quote(f.column)))
-            args.append(bind(values[f.param]))
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    count_sql = f"SELECT count(*) FROM {quote(table.name)}{where}"
-    total = count(count_sql, args) if count else conn.execute(count_sql, args).fetchone()[0]
-    column, descending = values["sort"]
-    order = f"{quote(column)} {'DESC' if descending else 'ASC'}"
-    if column != resource.key:
-        order += f", {quote(resource.key)}"
-    cursor = conn.execute(
-        f"SELECT {', '.join(quote(c) for c in table.column_names)} FROM {quote(table.name)}"
-        f"{where} ORDER BY {order} LIMIT ? OFFSET ?", [*args, values["limit"], values["offset"]])
-    return _rows(cursor, [column_reader(c) for c in table.columns]), total
-
-
-def get_row(conn: sqlite3.Connection, resource: Resource, key: int) -> dict[str, Any] | None:
-    """The row with primary key ``key``, with its embedded child rows; None if there is none."""
-    table = resource.table
-    cursor = conn.execute(f"SELECT {', '.join(quote(c) for c in table.column_names)} "
-                          f"FROM {quote(table.name)} WHERE {quote(resource.key)} = ?", (key,))
-    rows = _rows(cursor, [column_reader(c) for c in table.columns])
-    if not rows:
-        return None
-    row = rows[0]
-    for embed in resource.embeds:
-        row[embed.key] = _children(conn, resource, embed, key)
-    return row
-
-
-def _children(conn: sqlite3.Connection, resource: Resource, embed: Embed,
-              key: int) -> list[dict[str, Any]]:
-    child = SCHEMA.tables[embed.table]
-    link = next(fk.column for fk in child.foreign_keys if fk.parent == resource.name)
-    select = [f"c.{quote(c)}" for c in child.column_names]
-    joins, converters = [], [column_reader(c) for c in child.columns]
-    for i, (column, key_name) in enumerate(embed.names):
-        fk = next(fk for fk in child.foreign_keys if fk.column == column)
-        select.append(f"p{i}.{quote('name')} AS {quote(key_name)}")
-        joins.append(f" LEFT JOIN {quote(fk.parent)} AS p{i} "
-                     f"ON p{i}.{quote(fk.parent_column)} = c.{quote(column)}")
-        converters.append(lambda v: v)
-    order = quote(child.primary_key or "rowid")
-    cursor = conn.execute(f"SELECT {', '.join(select)} FROM {quote(child.name)} AS c"
-                          f"{''.join(joins)} WHERE c.{quote(link)} = ? ORDER BY c.{order}", (key,))
-    return _rows(cursor, converters)
-
-
-def exists(conn: sqlite3.Connection, resource: Resource, key: int) -> bool:
-    return conn.execute(f"SELECT 1 FROM {quote(resource.name)} WHERE {quote(resource.key)} = ?",
-                        (key,)).fetchone() is not None
-
-
 # ---- JSON Schema of the rows, for the OpenAPI document -----------------------------------
 
 def component_name(table: str) -> str:
@@ -252,23 +201,23 @@ def row_schema(table: Table) -> dict[str, Any]:
 # ---- the resources the API lists ----------------------------------------------------------
 
 RESOURCES: dict[str, Resource] = {r.name: r for r in (
-    Resource("users", (
-        Filter("country", "country", "eq", "country name, exact", "Germany"),
+    Resource("users", ('user_id', 'signup_date', 'last_name'), (
+        Filter("country", "country", "state", "country name, exact", "Germany"),
         Filter("signup_from", "signup_date", "from", "signed up on or after this day", "2023-06-01"),
         Filter("signup_to", "signup_date", "to", "signed up on or before this day", "2024-06-30"),
         Filter("email", "email", "nocase", "e-mail address, exact but case-insensitive",
-               "someone@example.com"),
+               "someone@example.com", selective=True),
     )),
-    Resource("products", (
+    Resource("products", ('product_id', 'name', 'price'), (
         Filter("category_id", "category_id", "eq", "leaf category", "6"),
         Filter("min_price", "price", "min", "list price at least this", "10"),
         Filter("max_price", "price", "max", "list price at most this", "99.99"),
         Filter("q", "name", "contains", "name contains this text (ASCII letters match either "
                "case; % and _ are literal)", "lamp"),
     )),
-    Resource("orders", (
-        Filter("user_id", "user_id", "eq", "customer", "1"),
-        Filter("status", "status", "eq", "fulfilment state", "delivered"),
+    Resource("orders", ('order_id', 'order_date', 'total_amount'), (
+        Filter("user_id", "user_id", "eq", "customer", "1", selective=True),
+        Filter("status", "status", "state", "fulfilment state", "delivered"),
         Filter("from", "order_date", "from", "placed on or after this day", "2024-01-01"),
         Filter("to", "order_date", "to", "placed on or before this day", "2024-12-31"),
         Filter("min_total", "total_amount", "min", "order total at least this", "100"),
@@ -276,17 +225,17 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in (
         Embed("items", "order_items", names=(("product_id", "product_name"),)),
         Embed("payments", "payments"),
     )),
-    Resource("payments", (
-        Filter("order_id", "order_id", "eq", "order paid", "1"),
-        Filter("method", "payment_method", "eq", "payment channel", "card"),
-        Filter("status", "status", "eq", "outcome of the attempt", "failed"),
+    Resource("payments", ('payment_id', 'payment_date'), (
+        Filter("order_id", "order_id", "eq", "order paid", "1", selective=True),
+        Filter("method", "payment_method", "state", "payment channel", "card"),
+        Filter("status", "status", "state", "outcome of the attempt", "failed"),
     )),
-    Resource("reviews", (
-        Filter("product_id", "product_id", "eq", "product reviewed", "1"),
-        Filter("user_id", "user_id", "eq", "reviewer", "2"),
+    Resource("reviews", ('review_id', 'review_date', 'rating'), (
+        Filter("product_id", "product_id", "eq", "product reviewed", "1", selective=True),
+        Filter("user_id", "user_id", "eq", "reviewer", "2", selective=True),
         Filter("rating", "rating", "eq", "stars", "5"),
     )),
-    Resource("categories", (
-        Filter("parent_id", "parent_id", "eq", "parent category", "1"),
+    Resource("categories", ('category_id', 'name', 'parent_id'), (
+        Filter("parent_id", "parent_id", "eq", "parent category", "1", selective=True),
     )),
 )}

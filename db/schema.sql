@@ -115,3 +115,31 @@ CREATE INDEX idx_order_items_product ON order_items (product_id);
 CREATE INDEX idx_payments_order      ON payments (order_id);
 CREATE INDEX idx_reviews_product     ON reviews (product_id);
 CREATE INDEX idx_reviews_user        ON reviews (user_id, product_id);
+
+-- Indexes for the API's lists (api/tables.py): one per documented sort order, and one per
+-- filter on a column with many rows per value, alone (pages by key) and with each sort
+-- column, so every page is an index range scan without a temporary sort. A category
+-- column leads with COLLATE RTRIM (the API compares it so): the library's queries, which
+-- compare it with BINARY (status IN (...)), cannot pick these indexes and keep their plans.
+-- tests/test_query_plans.py proves each filter and sort order against these.
+CREATE INDEX idx_users_last_name     ON users (last_name);
+CREATE INDEX idx_users_email_nocase  ON users (email COLLATE NOCASE);
+CREATE INDEX idx_users_country       ON users (country COLLATE RTRIM);
+CREATE INDEX idx_users_country_signup ON users (country COLLATE RTRIM, signup_date);
+CREATE INDEX idx_users_country_name  ON users (country COLLATE RTRIM, last_name);
+CREATE INDEX idx_products_name       ON products (name);
+CREATE INDEX idx_products_price      ON products (price);
+CREATE INDEX idx_products_category_name  ON products (category_id, name);
+CREATE INDEX idx_products_category_price ON products (category_id, price);
+CREATE INDEX idx_orders_total        ON orders (total_amount);
+CREATE INDEX idx_orders_status       ON orders (status COLLATE RTRIM);
+CREATE INDEX idx_orders_status_date  ON orders (status COLLATE RTRIM, order_date);
+CREATE INDEX idx_orders_status_total ON orders (status COLLATE RTRIM, total_amount);
+CREATE INDEX idx_payments_date       ON payments (payment_date);
+CREATE INDEX idx_payments_method     ON payments (payment_method COLLATE RTRIM);
+CREATE INDEX idx_payments_method_date ON payments (payment_method COLLATE RTRIM, payment_date);
+CREATE INDEX idx_payments_status     ON payments (status COLLATE RTRIM);
+CREATE INDEX idx_payments_status_date ON payments (status COLLATE RTRIM, payment_date);
+CREATE INDEX idx_reviews_date        ON reviews (review_date);
+CREATE INDEX idx_reviews_rating      ON reviews (rating);
+CREATE INDEX idx_reviews_rating_date ON reviews (rating, review_date);

@@ -89,7 +89,13 @@ def parse_index(statement: str) -> Index:
         raise SchemaError(f"cannot read index (write CREATE INDEX name ON table (columns)): "
                           f"{statement}")
     unique, name, table, columns = match.groups()
-    return Index(name, table, tuple(c.strip() for c in columns.split(",")), bool(unique))
+    names = []
+    for column in columns.split(","):   # a column, or a column COLLATE name (SQLite's own
+        words = column.split()          # collations; other databases index the column)
+        if len(words) not in (1, 3) or (len(words) == 3 and words[1].upper() != "COLLATE"):
+            raise SchemaError(f"cannot read index column {column.strip()!r}: {statement}")
+        names.append(words[0])
+    return Index(name, table, tuple(names), bool(unique))
 
 
 def foreign_keys(table: Table) -> list[ForeignKey]:

@@ -15,7 +15,7 @@ export const RESOURCES = [
   {name: 'products', label: 'Products'},
 ];
 export const PAGE_SIZES = [10, 25, 50, 100];
-export const PAGING = ['limit', 'offset', 'sort'];
+export const PAGING = ['limit', 'offset', 'sort', 'after'];
 const LABELS = {q: 'Name contains', from: 'Placed from', to: 'Placed to', min_total: 'Total at least',
   min_price: 'Price at least', max_price: 'Price at most', signup_from: 'Signed up from',
   signup_to: 'Signed up to', product_name: 'Product', payment_method: 'Method'};

@@ -3,7 +3,6 @@ for everything else, and the request head bounded in size (``hardening``)."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import re
@@ -19,8 +18,8 @@ from api.http_errors import RequestError
 from server.compress import negotiate
 from server.hardening import (HTTP_ERROR_CODES, LINGER_BYTES, LINGER_SECONDS, MAX_REQUEST_LINE,
                               BoundedHead, is_loopback_name)
-from server.static import (CONTENT_TYPES, FRONTEND_URL, JSON_TYPE, PAGE_POLICIES, SECURITY_HEADERS,
-                           locate, split_path, unpublished)
+from server.files import StaticFiles
+from server.static import FRONTEND_URL, JSON_TYPE, SECURITY_HEADERS, locate, split_path, unpublished
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +31,7 @@ class Settings(Protocol):
     quiet: bool
     request_timeout: float
     api: Api
+    files: StaticFiles
     loopback_only: bool
 
 
@@ -142,28 +142,24 @@ class DashboardHandler(BaseHTTPRequestHandler):
             self._redirect(HTTPStatus.FOUND, FRONTEND_URL)
             return
         root = self.server.root
-        if segments[-1] != "" and root.joinpath(*segments).is_dir():
+        if segments[-1] != "" and not self.server.files.known(segments) \
+                and root.joinpath(*segments).is_dir():
             try:
                 locate(root, segments + [""])
             except RequestError:
                 raise unpublished("/" + "/".join(segments)) from None
             self._redirect(HTTPStatus.MOVED_PERMANENTLY, "/" + "/".join(segments) + "/")
             return
-        path, cache = locate(root, segments)
         try:
-            body = path.read_bytes()
+            found = self.server.files.get(segments)
         except OSError as exc:
-            log.warning("cannot read %s: %s", path, exc)
+            log.warning("cannot read %s: %s", "/".join(segments), exc)
             raise unpublished("/" + "/".join(segments)) from None
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'   # the bytes, not the clock
-        headers = {"Cache-Control": cache, "ETag": etag}
-        if etag_matches(self.headers.get("If-None-Match"), etag):
-            self._send(HTTPStatus.NOT_MODIFIED, b"", CONTENT_TYPES[path.suffix], headers)
+        if etag_matches(self.headers.get("If-None-Match"), found.headers["ETag"]):
+            headers = {k: v for k, v in found.headers.items() if k != "Content-Security-Policy"}
+            self._send(HTTPStatus.NOT_MODIFIED, b"", found.content_type, headers)
             return
-        policy = PAGE_POLICIES.get(path.relative_to(root).as_posix())
-        if policy:
-            headers["Content-Security-Policy"] = policy
-        self._send(HTTPStatus.OK, body, CONTENT_TYPES[path.suffix], headers)
+        self._send(HTTPStatus.OK, found.body, found.content_type, found.headers)
 
     def _redirect(self, status: HTTPStatus, location: str) -> None:
         self._send(status, b"", "text/plain; charset=utf-8", {"Location": location})
@@ -193,11 +189,13 @@ class DashboardHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         entity = {} if status == HTTPStatus.NOT_MODIFIED else {
             "Content-Type": content_type, "Content-Length": str(len(body))}
-        for name, value in {**entity, **SECURITY_HEADERS, **headers}.items():
-            self.send_header(name, value)
+        fields = {**entity, **SECURITY_HEADERS, **headers}
         if self.close_connection:
-            self.send_header("Connection", "close")
+            fields["Connection"] = "close"
         buffered = getattr(self, "_headers_buffer", None)  # http.server's, absent for HTTP/0.9
+        if buffered is not None:   # send_header's lines, encoded in one piece
+            buffered.append("".join(f"{name}: {value}\r\n" for name, value in fields.items())
+                            .encode("latin-1", "strict"))
         if buffered is None:
             self.end_headers()
             if self.command != "HEAD":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 # Bounds on a request head. http.server alone allows a 64 KiB request line and 100 header
@@ -21,6 +22,7 @@ HTTP_ERROR_CODES = {400: "bad_request", 408: "request_timeout", 414: "uri_too_lo
 LINGER_SECONDS, LINGER_BYTES = 1.0, 1 << 20
 
 
+@lru_cache(maxsize=256)   # parsed once per Host value, not once per request
 def is_loopback_name(host: str) -> bool:
     """Whether a Host header value (with or without port) names this machine's loopback."""
     name = host if host.endswith("]") else host.rsplit(":", 1)[0]

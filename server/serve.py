@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import ipaddress
 import logging
 import os
@@ -19,6 +20,7 @@ from typing import Any, Callable
 from api.app import Api
 from api.console import DEFAULT_MAX_ROWS, DEFAULT_TIME_LIMIT, Limits
 from api.routes import ROUTES
+from server.files import StaticFiles
 from server.handler import DashboardHandler
 from server.static import FRONTEND_URL
 from utils import cli
@@ -28,8 +30,18 @@ from utils.errors import KitError, os_reason
 log = logging.getLogger(__name__)
 
 
+MAX_CONNECTIONS = 64   # connections served at once, a thread each; more wait to be accepted
+SLOT_WAIT = 5.0        # seconds a connection waits for a free thread before a 503
+_BUSY_BODY = (b'{"error": {"code": "busy", "message": "the server is serving as many '
+              b'connections as it can; try again"}}\n')
+BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+        b"Retry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s"
+        % (len(_BUSY_BODY), _BUSY_BODY))
+
+
 class DashboardServer(ThreadingHTTPServer):
-    """A thread per connection, so a slow client does not hold up the others."""
+    """A thread per connection, so a slow client does not hold up the others, and at most
+    MAX_CONNECTIONS threads: a further connection waits (SLOT_WAIT), then gets a 503."""
 
     daemon_threads = True
     request_queue_size = 64  # socketserver's 5 drops a burst of connections (1 s SYN retry)
@@ -38,8 +50,11 @@ class DashboardServer(ThreadingHTTPServer):
     allow_reuse_address = os.name != "nt"
 
     def __init__(self, address: tuple[str, int], root: Path, quiet: bool,
-                 request_timeout: float, api: Api) -> None:
+                 request_timeout: float, api: Api, max_connections: int = MAX_CONNECTIONS) -> None:
         self.root, self.quiet, self.request_timeout, self.api = root, quiet, request_timeout, api
+        self.files = StaticFiles(root)
+        self.slots = threading.BoundedSemaphore(max_connections)
+        self.slot_wait = SLOT_WAIT
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, DashboardHandler)
@@ -55,6 +70,25 @@ class DashboardServer(ThreadingHTTPServer):
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = self.server_address[:2]
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(timeout=self.slot_wait):
+            with contextlib.suppress(OSError):
+                request.settimeout(1.0)
+                request.sendall(BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up mid-request is routine; anything else gets the full traceback."""
         if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
@@ -62,8 +96,8 @@ class DashboardServer(ThreadingHTTPServer):
             return
         super().handle_error(request, client_address)
 
-    @property
-    def loopback_only(self) -> bool:
+    @functools.cached_property
+    def loopback_only(self) -> bool:   # asked on every request; the address never changes
         try:
             return ipaddress.ip_address(self.server_address[0]).is_loopback
         except ValueError:
@@ -130,14 +164,15 @@ def outward_address(family: int) -> str | None:
 def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path | None = None,
                 quiet: bool = False, request_timeout: float = 10.0, db_path: Path | None = None,
                 data_dir: Path | None = None, sql_limits: Limits | None = None,
-                warm: bool = True) -> DashboardServer:
+                warm: bool = True, max_connections: int = MAX_CONNECTIONS) -> DashboardServer:
     """A bound, listening server for ``root`` (default: this repository), not yet serving;
     port 0 picks a free port.
 
     The API reads ``db_path`` (default: db/ecommerce.db under ``root``) and compares it with
     the CSVs in ``data_dir`` (default: data/ under ``root``). Neither has to exist yet: until
     the database does, the API answers 503 and the dashboard says so. ``sql_limits``
-    bounds /api/sql (default: 1 s and 1,000 rows). ``warm`` computes the cached aggregates
+    bounds /api/sql (default: 1 s and 1,000 rows); ``max_connections`` the connections
+    served at once (a thread each). ``warm`` computes the cached aggregates
     and the CSV hashes in a background thread, so the first client does not wait for them.
     """
     root = Path(root or ROOT).resolve()
@@ -148,7 +183,8 @@ def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path | None = N
               Path(data_dir) if data_dir else root / DATA_DIR.relative_to(ROOT), root, ROUTES,
               sql_limits)
     try:
-        server = DashboardServer((host, port), root, quiet, request_timeout, api)
+        server = DashboardServer((host, port), root, quiet, request_timeout, api,
+                                 max_connections)
     except OSError as exc:
         reason = os_reason(exc)
         hint = " (another server is running there? try --port 0)" if port else ""

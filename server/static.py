@@ -7,6 +7,7 @@ so a link cannot lead out of the allowed set.
 """
 from __future__ import annotations
 
+import re
 from fnmatch import fnmatchcase
 from http import HTTPStatus
 from pathlib import Path, PurePosixPath
@@ -52,6 +53,9 @@ PAGE_POLICIES = {
 }
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]+")   # a segment that is its own decoded name
+
+
 def unpublished(path: str) -> RequestError:
     """The 404 for a path outside the allow-list, or missing."""
     return not_found(f"nothing is published at {path}")
@@ -70,6 +74,9 @@ def split_path(target: str) -> list[str]:
     parts = raw[1:].split("/")
     segments = []
     for i, part in enumerate(parts):
+        if _PLAIN.fullmatch(part) and part not in (".", ".."):   # nothing to decode or refuse
+            segments.append(part)
+            continue
         try:
             name = unquote(part, errors="strict")
         except UnicodeDecodeError:

@@ -8,7 +8,9 @@ health (also when a CSV is edited) and 503 without a database.
 from __future__ import annotations
 
 import http.client
+import json
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -18,11 +20,12 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 import api_helpers
 import helpers
 from api.routes import ROUTES
+from api.tables import RESOURCES
 from db.schema import load_schema
 from db.connect import connect_readonly
 from queries.runner import load_query, run_query, write_result
@@ -88,13 +91,17 @@ class ListTest(ApiCase):
                 self.assertEqual(list(page), ["items", "total", "limit", "offset", "next"])
                 self.assertEqual(page["items"], expected[:50])
                 self.assertEqual((page["total"], page["limit"], page["offset"]), (len(expected), 50, 0))
-                self.assertEqual(page["next"], f"/api/{table}?offset=50" if len(expected) > 50 else None)
+                after = f"%5B{expected[49][SCHEMA.tables[table].primary_key]}%5D" if len(expected) > 50 else ""
+                self.assertEqual(page["next"], f"/api/{table}?after={after}" if after else None)
                 self.assert_money_has_two_decimals(table, page["items"])
 
     def test_paging_by_next_links_visits_every_row_once(self) -> None:
-        for table, query in (("users", "sort=-country&limit=7"), ("orders", "status=delivered&limit=40"),
-                             ("products", "limit=9&sort=price")):
-            with self.subTest(table=table):
+        for table, query in (("users", "sort=-last_name&limit=7"), ("orders", "status=delivered&limit=40"),
+                             ("products", "limit=9&sort=price"), ("products", "limit=7&sort=-price"),
+                             ("categories", "limit=2&sort=parent_id"),   # NULLs first
+                             ("categories", "limit=2&sort=-parent_id"),  # NULLs last
+                             ("orders", "limit=50&sort=-order_id&min_total=300")):
+            with self.subTest(table=table, query=query):
                 url, seen, offsets = f"/api/{table}?{query}", [], []
                 while url:
                     page = self.ok(url)
@@ -105,19 +112,27 @@ class ListTest(ApiCase):
                     self.assertLess(len(offsets), 100)
                 total = page["total"]
                 self.assertEqual(len(seen), total)
-                self.assertEqual(offsets, list(range(0, total, page["limit"])) or [0])
+                self.assertEqual(offsets, [0] + [None] * (len(offsets) - 1))
+                self.assertEqual(len(offsets), max(1, -(-total // page["limit"])))
                 keys = [row[SCHEMA.tables[table].primary_key] for row in seen]
                 self.assertEqual(len(set(keys)), len(keys), "a row appeared on two pages")
+                first = self.ok(f"/api/{table}?{re.sub(r'limit=[0-9]+', 'limit=500', query)}")
+                self.assertEqual(first["items"], seen[:500], "keyset order = one big page")
 
-    def test_every_column_sorts_both_ways_with_ties_broken_by_key(self) -> None:
+    def test_every_documented_sort_order_both_ways_with_ties_broken_by_key(self) -> None:
         for table in ("users", "products", "orders", "payments", "reviews", "categories"):
             key = SCHEMA.tables[table].primary_key
-            for column in SCHEMA.tables[table].column_names:
+            for column in RESOURCES[table].sorts:
                 for sign, direction in (("", "ASC"), ("-", "DESC")):
                     with self.subTest(table=table, sort=sign + column):
                         page = self.ok(f"/api/{table}?sort={sign}{column}&limit=500")
-                        order = f'"{column}" {direction}' + (f", {key}" if column != key else "")
+                        order = f'"{column}" {direction}' + (f", {key} {direction}" if column != key else "")
                         self.assertEqual(page["items"], self.rows(table, order=order))
+
+    def test_a_column_without_an_index_is_not_a_sort_order(self) -> None:
+        reply = self.get("/api/users?sort=city")
+        self.assertEqual(reply.status, 400)
+        self.assertIn("user_id, signup_date, last_name", reply.error["message"])
 
     def test_filters_match_sql_written_here(self) -> None:
         email = self.scalar("SELECT email FROM users WHERE user_id = 5")
@@ -161,10 +176,31 @@ class ListTest(ApiCase):
 
     def test_a_filter_keeps_its_place_in_the_next_link(self) -> None:
         page = self.ok("/api/orders?status=delivered&limit=10&sort=-order_date")
-        self.assertEqual(page["next"], "/api/orders?status=delivered&limit=10&sort=-order_date&offset=10")
+        last = page["items"][-1]
+        cursor = quote_plus(json.dumps([last["order_date"].replace("T", " "), last["order_id"]],
+                                       separators=(",", ":")))
+        self.assertEqual(page["next"], "/api/orders?status=delivered&limit=10&sort=-order_date"
+                                       f"&after={cursor}")
         later = self.ok(page["next"])
         self.assertEqual(later["items"], self.rows("orders", "status = 'delivered'",
-                                                   order="order_date DESC, order_id")[10:20])
+                                                   order="order_date DESC, order_id DESC")[10:20])
+        self.assertIsNone(later["offset"])
+
+    def test_offset_still_pages_and_counts_from_the_cursor(self) -> None:
+        expected = self.rows("orders", order="total_amount, order_id")
+        self.assertEqual(self.ok("/api/orders?sort=total_amount&limit=5&offset=7")["items"],
+                         expected[7:12])
+        first = self.ok("/api/orders?sort=total_amount&limit=5")
+        skip = self.ok(first["next"] + "&offset=3")
+        self.assertEqual(skip["items"], expected[8:13])
+
+    def test_a_cursor_that_is_not_one_is_a_400_naming_after(self) -> None:
+        for value in ("x", "[1]", "[1,2,3]", '["a","b"]', "{}", "[true]"):
+            with self.subTest(value=value):
+                reply = self.get(f"/api/orders?sort=order_date&{urlencode({'after': value})}")
+                self.assertEqual(reply.status, 400)
+                self.assertIn("after", reply.error["message"])
+        self.assertEqual(self.get("/api/orders?after=%5B%22x%22%5D").status, 400)
 
     def test_offset_past_the_end_is_an_empty_last_page(self) -> None:
         page = self.ok("/api/users?offset=100000")
@@ -201,9 +237,13 @@ class DetailTest(ApiCase):
     def test_a_user_s_orders_are_a_list(self) -> None:
         buyer = self.scalar("SELECT user_id FROM orders GROUP BY 1 ORDER BY count(*) DESC, 1")
         page = self.ok(f"/api/users/{buyer}/orders?limit=2&sort=-total_amount")
-        expected = self.rows("orders", "user_id = ?", (buyer,), "total_amount DESC, order_id")
+        expected = self.rows("orders", "user_id = ?", (buyer,), "total_amount DESC, order_id DESC")
         self.assertEqual((page["items"], page["total"]), (expected[:2], len(expected)))
-        self.assertEqual(page["next"], f"/api/users/{buyer}/orders?limit=2&sort=-total_amount&offset=2")
+        cursor = quote(json.dumps([float(expected[1]["total_amount"]), expected[1]["order_id"]],
+                                  separators=(",", ":")))
+        self.assertEqual(page["next"], f"/api/users/{buyer}/orders?limit=2&sort=-total_amount"
+                                       f"&after={cursor}")
+        self.assertEqual(self.ok(page["next"])["items"], expected[2:4])
         never = self.scalar("SELECT user_id FROM users WHERE user_id NOT IN (SELECT user_id FROM orders)")
         self.assertEqual(self.ok(f"/api/users/{never}/orders")["items"], [])
         missing = self.get("/api/users/999999/orders")
@@ -526,7 +566,7 @@ class DocumentTest(ApiCase):
             for status in ("200", "400"):
                 self.assertIn(status, item["get"]["responses"], path)
         sort = next(p for p in self.doc["paths"]["/api/users"]["get"]["parameters"] if p["name"] == "sort")
-        self.assertEqual(set(sort["schema"]["enum"]), {s + c for c in SCHEMA.tables["users"].column_names
+        self.assertEqual(set(sort["schema"]["enum"]), {s + c for c in ("user_id", "signup_date", "last_name")
                                                        for s in ("", "-")})
 
     def test_the_index_lists_every_route_with_a_working_example(self) -> None:

@@ -52,7 +52,7 @@ class SingleFlight(unittest.TestCase):
     def test_concurrent_misses_compute_once(self) -> None:
         import threading
         import time
-        from api.app import BodyCache
+        from api.cache import BodyCache
         cache, calls, results = BodyCache(), [], []
 
         def compute() -> bytes:
