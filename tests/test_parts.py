@@ -154,8 +154,8 @@ class PartsAsOneDataset(unittest.TestCase):
         shutil.copytree(self.tmp / "parts", broken)
         path = broken / "p3" / "orders.csv"
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        fields = lines[4].split(",")
-        lines[4] = ",".join(fields[:-1] + ["abc\n"])
+        fields = lines[4].split(",")  # order_id,user_id,order_date,status,total_amount,...
+        lines[4] = ",".join(fields[:4] + ["abc"] + fields[5:])
         path.write_text("".join(lines), encoding="utf-8")
         code, err = run_ingest("--ingest", "--data-dir", str(broken), "--db",
                                str(self.tmp / "broken.db"))
