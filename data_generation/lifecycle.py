@@ -17,7 +17,8 @@ order position, whatever its status). Some rows and events arrive later than the
 because a check must hold at every instant: the charges of a split payment are recorded
 together when the order is fully paid (a pending order has no completed charge); an order
 shipped or delivered before its bank transfer cleared moves on when it is paid (a shipped
-order is paid); a review waits until its order is delivered, a refund row until its order is.
+order is paid); a review waits for a delivered order of its product (one that stays
+delivered), a refund row for its order's delivery.
 """
 from __future__ import annotations
 
