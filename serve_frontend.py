@@ -21,8 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "(default: the one this script is in, whatever the working directory)")
     parser.add_argument("--db", type=cli.path_arg, default=None, help="SQLite database the /api/ endpoints "
                         "read, opened read-only (default: db/ecommerce.db under --root)")
-    parser.add_argument("--data-dir", type=cli.path_arg, default=None, help="CSV directory /api/health "
-                        "compares with the SHA-256s recorded in the database (default: data/ under --root)")
+    parser.add_argument("--data-dir", type=cli.path_arg, nargs="+", default=None, metavar="DIR", help="CSV directory "
+                        "(or part directories) /api/health compares with the database's SHA-256s (default: data/ under --root)")
     add_sql_options(parser)
     args = parser.parse_args(argv)
     cli.configure_logging(args)

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from api.cache import BodyCache
 from api.console import Limits
-from api.dataset import Database, Snapshot
+from api.dataset import Database, DataDirs, Snapshot
 from api.http_errors import RequestError, bad_parameter, not_found
 from api.handlers import Call
 from api.routes import ROUTES, match
@@ -55,7 +55,7 @@ class Session:
 
 
 class Api:
-    def __init__(self, db_path: Path, data_dir: Path, root: Path,
+    def __init__(self, db_path: Path, data_dir: DataDirs, root: Path,
                  routes: dict[str, Route] | None = None, sql_limits: Limits | None = None) -> None:
         self.database = Database(db_path, data_dir, root, SCHEMA, sql_limits)
         self.routes = ROUTES if routes is None else routes

@@ -15,9 +15,10 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence, Union
 
 from api.console import Limits
 from api.pool import ConsolePool
@@ -87,12 +88,23 @@ class CountCache:
         return total
 
 
-class Database:
-    """Where the database and the CSVs it was loaded from live; opens snapshots of it."""
+DataDirs = Union[Path, str, Sequence[Union[Path, str]]]
 
-    def __init__(self, path: Path, data_dir: Path, root: Path, schema: Schema,
+
+class Database:
+    """Where the database and the CSVs it was loaded from live; opens snapshots of it.
+
+    The CSVs are in one data directory (a whole dataset, or a directory of parts, whose
+    files submission_meta names ``p1/orders.csv``), or in the part directories given one
+    by one, as ``ingest.py --data-dir DIR...`` takes them: ``p1/orders.csv`` is then
+    ``orders.csv`` in the directory named ``p1`` (db/sources.py names a part's files so).
+    """
+
+    def __init__(self, path: Path, data_dir: DataDirs, root: Path, schema: Schema,
                  sql_limits: Limits | None = None) -> None:
-        self.path, self.data_dir, self.root, self.schema = Path(path), Path(data_dir), root, schema
+        self.data_dirs = ([Path(data_dir)] if isinstance(data_dir, (str, Path))
+                          else [Path(d) for d in data_dir])
+        self.path, self.root, self.schema = Path(path), root, schema
         self.sql_limits = sql_limits or Limits()   # the bounds of /api/sql
         self.consoles = ConsolePool(self.path)      # its connections
         self.counts = CountCache()
@@ -116,6 +128,17 @@ class Database:
     def repo_relative(self, path: Path) -> str:
         """A path as the API reports it: relative to the repository root when inside it."""
         return relative(path, self.root)
+
+    def shown_data_dirs(self) -> str:
+        """The data directory as the API reports it (several: comma-separated)."""
+        return ", ".join(self.repo_relative(d) for d in self.data_dirs)
+
+    def csv_path(self, name: str) -> Path | None:
+        """The file submission_meta names ``name``; None if no given directory holds it."""
+        if len(self.data_dirs) == 1:
+            return self.data_dirs[0] / name
+        part, _, rest = name.partition("/")
+        return next((d / rest for d in self.data_dirs if rest and d.name == part), None)
 
     def snapshot(self, previous: Snapshot | None) -> Snapshot:
         """``previous`` if the file is unchanged, else a fresh snapshot; 503 without a database."""
@@ -186,10 +209,12 @@ class Database:
         if known is not None:
             return _differences(files, known)
         try:
-            with reading_data(self.data_dir, wait=DATA_WAIT):  # never a half-replaced directory
-                if not self.data_dir.is_dir():
+            with ExitStack() as stack:
+                for directory in self.data_dirs:  # never a half-replaced directory
+                    stack.enter_context(reading_data(directory, wait=DATA_WAIT))
+                if not any(directory.is_dir() for directory in self.data_dirs):
                     return None
-                return _differences(files, {name: self._sha256(self.data_dir / name)
+                return _differences(files, {name: self._sha256(self.csv_path(name))
                                             for name in files})
         except LockedError as exc:
             raise unavailable("data_busy", str(exc)) from None
@@ -202,7 +227,10 @@ class Database:
         for name in files:
             path = self._paths.get(name)
             if path is None:   # str(Path) once per name: pathlib costs more than the stat
-                path = self._paths.setdefault(name, str(self.data_dir / name))
+                where = self.csv_path(name)
+                if where is None:
+                    return None
+                path = self._paths.setdefault(name, str(where))
             try:
                 stat = os.stat(path)
             except OSError:
@@ -213,7 +241,7 @@ class Database:
             known[name] = cached[1]
         return known
 
-    def _sha256(self, path: Path) -> str | None:
+    def _sha256(self, path: Path | None) -> str | None:
         """A file's SHA-256, hashed again whenever the file may have been written.
 
         The change time (ctime) moves on every write and cannot be set back with utime,
@@ -221,6 +249,8 @@ class Database:
         seen. A file changed within CTIME_SLACK of being hashed is not cached: a second
         write within the file system's timestamp granularity could keep the same ctime.
         """
+        if path is None:
+            return None
         try:
             stat = os.stat(path)
         except OSError:

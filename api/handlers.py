@@ -66,7 +66,7 @@ def _health(database: Database, snapshot: Snapshot,
     result: dict[str, Any] = {
         "status": "degraded" if differ else "ok",
         "database": database.repo_relative(database.path),
-        "data_dir": database.repo_relative(database.data_dir),
+        "data_dir": database.shown_data_dirs(),
         "dataset": {**{key: as_number(snapshot.settings.get(key)) for key in DATASET_KEYS},
                     "as_of": snapshot.as_of},
         "batches": [{"from": b["from"], "to": b["to"],

@@ -7,17 +7,18 @@ of any time ``t`` is, for every row, the last image with a time <= ``t`` (``imag
 at the window end it is today's dataset byte for byte.
 
 Times the data carries are used as they are: a user arrives at signup, an order and its
-lines when placed, a payment attempt at its date, a review at its date. An order's other
-events are drawn from the block's own stream ``Random(f"{seed}:life:{b}")`` (four draws per
-order, whatever its status) and bounded so that the final status holds at the window end:
-paid when its last charge clears, shipped after that, delivered before its first review,
-refunded after delivery, cancelled after its last declined attempt. Two rows arrive later
-than their date because a check must hold at every instant: the charges of a split payment
-are recorded together when the order is fully paid (a pending order has no completed
-charge), and a review whose order was paid late arrives when the order is delivered.
-``order_events`` is the one place that decides an order's times: when orders carry
-``shipped_at``/``delivered_at`` columns (``EVENT_COLUMNS``) it reads them instead of drawing,
-and an image before such an event has the column empty (NULL).
+lines when placed, a payment attempt at its date, a review at its date; an order is paid
+when its last charge clears, shipped at ``shipped_at``, delivered at ``delivered_at``, and
+refunded at its last refund row when its final status is 'refunded' (a partial refund
+leaves it delivered). An image before an event has the event's column empty (NULL) and the
+earlier status. The one time the rows do not carry, when a cancelled order was cancelled, is
+drawn from the block's own stream ``Random(f"{seed}:life:{b}")`` (one draw per order in
+order position, whatever its status). Some rows and events arrive later than their date
+because a check must hold at every instant: the charges of a split payment are recorded
+together when the order is fully paid (a pending order has no completed charge); an order
+shipped or delivered before its bank transfer cleared moves on when it is paid (a shipped
+order is paid); a review waits for a delivered order of its product (one that stays
+delivered), a refund row for its order's delivery.
 """
 from __future__ import annotations
 
@@ -32,9 +33,8 @@ History = list  # [(time, line), ...] in time order; the first entry is the row'
 CATALOGUE_TIME = 0   # categories and products exist from the window's first second
 DAY = SECONDS_PER_DAY
 STATUS = ORDER_HEADER.index("status")
-# Event columns an order may carry (NULL until the event happened): read, never drawn.
-EVENT_COLUMNS = {name: ORDER_HEADER.index(name) for name in ("shipped_at", "delivered_at")
-                 if name in ORDER_HEADER}
+# Event columns of an order (NULL until the event happened): read, never drawn.
+EVENT_COLUMNS = {name: ORDER_HEADER.index(name) for name in ("shipped_at", "delivered_at")}
 
 
 class Events(NamedTuple):
@@ -74,39 +74,26 @@ def image_at(history: History, t: int) -> Optional[str]:
     return None
 
 
-def order_events(status: str, placed: int, charges: list[int], declines: list[int],
-                 first_review: Optional[int], end: int, draws: tuple,
-                 known: dict[str, int] | None = None) -> Events:
+def order_events(status: str, placed: int, charges: list[int], declines: list[int], end: int,
+                 draw: float, known: dict[str, int]) -> Events:
     """An order's times, consistent with its final ``status`` at ``end``.
 
-    ``charges``/``declines`` are the dates of the charges that pay it and of its failed
-    attempts; ``draws`` are four uniform numbers from the block's lifecycle stream; ``known``
-    holds the times the data carries (``shipped_at``, ``delivered_at``, ``refunded`` from
-    refund rows), used as given but never before the step they follow: a status moves only
-    forward, and a shipped order is paid.
+    ``charges``/``declines`` are the dates of its completed charges and failed attempts;
+    ``known`` the times its rows carry (``shipped_at``, ``delivered_at``, and ``refunded``:
+    its last refund row), used as given but never before the step they follow (a status
+    moves only forward, a shipped order is paid); ``draw`` (uniform) places a cancellation
+    10 minutes to 2 days after the order, never before its last declined attempt.
     """
-    known = known or {}
-    r_ship, r_deliver, r_refund, r_cancel = draws
     if status == "cancelled":
-        cancelled = min(placed + 600 + int(r_cancel * 2 * DAY), end)
+        cancelled = min(placed + 600 + int(draw * 2 * DAY), end)
         return Events(placed, None, None, None, None, max([cancelled] + declines))
     if status == "pending":
         return Events(placed, None, None, None, None, None)
     paid = max(charges)
-    if status == "paid":
-        return Events(placed, paid, None, None, None, None)
-    limit = end if first_review is None or status != "delivered" else min(end, first_review)
-    limit = max(limit, paid)  # paid after its first review: the review waits (see above)
-    shipped = max(paid, known.get("shipped_at", min(paid + 3600 + int(r_ship * 2 * DAY),
-                                                    end if status == "shipped" else limit)))
-    if status == "shipped":
-        return Events(placed, paid, shipped, None, None, None)
-    delivered = max(shipped, known.get("delivered_at",
-                                       min(shipped + DAY + int(r_deliver * 5 * DAY), limit)))
-    if status == "delivered":
-        return Events(placed, paid, shipped, delivered, None, None)
-    refunded = max(delivered, known.get("refunded",
-                                        min(delivered + 2 * DAY + int(r_refund * 20 * DAY), end)))
+    shipped = max(paid, known["shipped_at"]) if status != "paid" else None
+    delivered = (max(shipped, known["delivered_at"]) if status in ("delivered", "refunded")
+                 else None)
+    refunded = max(delivered, known["refunded"]) if status == "refunded" else None
     return Events(placed, paid, shipped, delivered, refunded, None)
 
 
@@ -149,76 +136,70 @@ class BlockLives:
         items = [line.split(",", 3) for line in item_lines]
         reviews = [(line, line.split(",", 5)) for line in _lines(rendered.reviews)]
         placed = {fields[0]: at(fields[2]) for fields in orders}
-        sources = review_sources(orders, items, reviews, placed)
-        first_review: dict[str, int] = {}
-        for (_, fields), order in zip(reviews, sources):
-            if order is not None:
-                first_review[order] = min(first_review.get(order, self.end), at(fields[4]))
-        events = self.events(block, orders, payments, placed, first_review)
+        events = self.events(block, orders, payments, placed)
+        delivered = delivered_orders(orders, items, placed, events)
         return {
             "users": [[(at(_signup(line)), line)] for line in _lines(rendered.users)],
             "orders": [order_history(f[:-1] + [f[-1][:-1]], events[f[0]], line)
                        for line, f in zip(order_lines, orders)],
             "order_items": [[(placed[f[1]], line)] for line, f in zip(item_lines, items)],
             "payments": [self.payment(f, events[f[1]]) for f in payments],
-            "reviews": [[(max(at(f[4]), events[order].delivered or 0) if order else at(f[4]),
-                          line)] for (line, f), order in zip(reviews, sources)],
+            "reviews": [[(review_arrival(at(f[4]), delivered.get((f[2], f[1]), ())), line)]
+                        for line, f in reviews],
             "labels": [[(placed[line.split(",", 1)[0]], line)] for line in _lines(rendered.labels)],
         }
 
-    def events(self, block: int, orders: list, payments: list, placed: dict[str, int],
-               first_review: dict[str, int]) -> dict[str, Events]:
-        """Every order's events, drawn in order position from the block's lifecycle stream."""
+    def events(self, block: int, orders: list, payments: list,
+               placed: dict[str, int]) -> dict[str, Events]:
+        """Every order's events; one draw per order, in order position, from the block's
+        lifecycle stream (used by cancelled orders only)."""
         at, random = self.timeline.offset, Random(f"{self.seed}:life:{block}").random
         dates: dict[str, dict[str, list[int]]] = {"completed\n": {}, "refunded\n": {},
                                                    "failed\n": {}}
         for fields in payments:
             dates[fields[5]].setdefault(fields[1], []).append(at(fields[4]))
-        completed, refunds = dates["completed\n"], dates["refunded\n"]
-        self.refund_rows = set(refunds) & set(completed)  # refunds as rows of their own
+        completed, refunds, failed = dates["completed\n"], dates["refunded\n"], dates["failed\n"]
         out = {}
         for fields in orders:
-            draws = (random(), random(), random(), random())
-            key = fields[0]
+            draw, key = random(), fields[0]
             known = {name: at(fields[col].rstrip("\n")) for name, col in EVENT_COLUMNS.items()
                      if fields[col].strip()}
-            if key in self.refund_rows:
+            if key in refunds:
                 known["refunded"] = max(refunds[key])   # the order's last refund row
-            charges = completed.get(key) or refunds.get(key, [])  # refunded charges pay it too
-            out[key] = order_events(fields[STATUS], placed[key], charges,
-                                    dates["failed\n"].get(key, []), first_review.get(key),
-                                    self.end, draws, known)
+            out[key] = order_events(fields[STATUS], placed[key], completed.get(key, []),
+                                    failed.get(key, []), self.end, draw, known)
         return out
 
     def payment(self, fields: list[str], events: Events) -> History:
-        """A payment attempt arrives at its date; a charge when its order is fully paid; a
-        refunded charge reads 'completed' until the refund; a refund row of its own arrives
-        at its date (not before its order is delivered)."""
+        """A failed attempt arrives at its date; a charge when its order is fully paid; a
+        refund row at its date, but not before its order is delivered."""
         line = ",".join(fields)
         if fields[5] == "failed\n":
             return [(self.timeline.offset(fields[4]), line)]
-        if fields[5] == "refunded\n" and fields[1] in self.refund_rows:
-            return [(max(self.timeline.offset(fields[4]), events.delivered or 0), line)]
-        if fields[5] == "refunded\n" and events.refunded != events.paid:
-            return [(events.paid, ",".join(fields[:5]) + ",completed\n"), (events.refunded, line)]
+        if fields[5] == "refunded\n":
+            return [(max(self.timeline.offset(fields[4]), events.delivered), line)]
         return [(events.paid, line)]
 
 
-def review_sources(orders: list, items: list, reviews: list,
-                   placed: dict[str, int]) -> list[Optional[str]]:
-    """The order each review speaks of: the user's earliest delivered order of that product,
-    else the earliest since refunded; None if there is none (the review arrives at its date)."""
-    rank = {f[0]: (f[STATUS] == "refunded", placed[f[0]]) for f in orders
-            if f[STATUS] in ("delivered", "refunded")}
-    user_of = {f[0]: f[1] for f in orders if f[0] in rank}
-    best: dict[tuple[str, str], str] = {}
+def delivered_orders(orders: list, items: list, placed: dict[str, int],
+                     events: dict[str, Events]) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """(user, product) -> (placed, delivered) of each order that stays delivered to the window
+    end (a refunded one stops counting for a review) with that product."""
+    user_of = {f[0]: f[1] for f in orders if f[STATUS] == "delivered"}
+    out: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for fields in items:
         user = user_of.get(fields[1])
         if user is not None:
-            key = (user, fields[2])
-            if key not in best or rank[fields[1]] < rank[best[key]]:
-                best[key] = fields[1]
-    return [best.get((f[2], f[1])) for _, f in reviews]
+            out.setdefault((user, fields[2]), []).append((placed[fields[1]],
+                                                          events[fields[1]].delivered))
+    return out
+
+
+def review_arrival(dated: int, orders) -> int:
+    """A review arrives at its date, or when the first delivered order of its product placed
+    before it is delivered if that is later (at its date if there is none)."""
+    times = [delivered for placed, delivered in orders if placed < dated]
+    return max(dated, min(times)) if times else dated
 
 
 def _lines(text: str) -> list[str]:

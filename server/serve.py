@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from api.app import Api
+from api.dataset import DataDirs
 from api.console import DEFAULT_MAX_ROWS, DEFAULT_TIME_LIMIT, Limits
 from api.routes import ROUTES
 from server.files import StaticFiles
@@ -163,13 +164,14 @@ def outward_address(family: int) -> str | None:
 
 def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path | None = None,
                 quiet: bool = False, request_timeout: float = 10.0, db_path: Path | None = None,
-                data_dir: Path | None = None, sql_limits: Limits | None = None,
+                data_dir: DataDirs | None = None, sql_limits: Limits | None = None,
                 warm: bool = True, max_connections: int = MAX_CONNECTIONS) -> DashboardServer:
     """A bound, listening server for ``root`` (default: this repository), not yet serving;
     port 0 picks a free port.
 
     The API reads ``db_path`` (default: db/ecommerce.db under ``root``) and compares it with
-    the CSVs in ``data_dir`` (default: data/ under ``root``). Neither has to exist yet: until
+    the CSVs in ``data_dir`` (default: data/ under ``root``; a list: a dataset's part
+    directories). Neither has to exist yet: until
     the database does, the API answers 503 and the dashboard says so. ``sql_limits``
     bounds /api/sql (default: 1 s and 1,000 rows); ``max_connections`` the connections
     served at once (a thread each). ``warm`` computes the cached aggregates
@@ -180,7 +182,7 @@ def make_server(host: str = "127.0.0.1", port: int = 8000, root: Path | None = N
     if not index.is_file():
         raise KitError(f"no dashboard at {index}; is --root the repository?")
     api = Api(Path(db_path) if db_path else root / DB_PATH.relative_to(ROOT),
-              Path(data_dir) if data_dir else root / DATA_DIR.relative_to(ROOT), root, ROUTES,
+              data_dir if data_dir else root / DATA_DIR.relative_to(ROOT), root, ROUTES,
               sql_limits)
     try:
         server = DashboardServer((host, port), root, quiet, request_timeout, api,

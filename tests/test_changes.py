@@ -146,69 +146,91 @@ class BatchesAddUp(unittest.TestCase):
 
 
 class Lifecycle(unittest.TestCase):
-    """Each order's events fit its final status; images follow them."""
+    """Each order's events fit its final status and the times its rows carry; images follow."""
 
     def test_events_are_ordered_and_fit_the_final_status(self) -> None:
         rng = random.Random("test-events")
         end = 100 * 86_400
         for status in ("pending", "cancelled", "paid", "shipped", "delivered", "refunded"):
             for _ in range(200):
-                placed = int(rng.random() * end)
-                charges = [min(end, placed + int(rng.random() * 300_000))]
-                declines = [min(end, placed + int(rng.random() * 900))]
-                review = min(end, charges[0] + int(rng.random() * 900_000))
-                draws = tuple(rng.random() for _ in range(4))
-                e = order_events(status, placed, charges, declines, review, end, draws)
+                placed = int(rng.random() * end * 0.8)
+                charges = [placed + int(rng.random() * 300_000)]
+                declines = [placed + int(rng.random() * 900)]
+                shipped_at = placed + int(rng.random() * 200_000)   # may precede the charge
+                known = {"shipped_at": shipped_at,
+                         "delivered_at": shipped_at + int(rng.random() * 500_000),
+                         "refunded": shipped_at + int(rng.random() * 900_000)}
+                e = order_events(status, placed, charges, declines, end, rng.random(), known)
                 times = [t for t in e if t is not None]
                 self.assertEqual(times, sorted(times), (status, e))
-                self.assertLessEqual(times[-1], end)
-                self.assertEqual(e.paid is not None, status not in ("pending", "cancelled"))
+                self.assertLessEqual(times[-1], max(end, *known.values(), charges[0]))
+                self.assertEqual(e.paid, charges[0] if status not in ("pending", "cancelled")
+                                 else None)
                 self.assertEqual(e.shipped is not None, status in ("shipped", "delivered",
                                                                   "refunded"))
                 self.assertEqual(e.delivered is not None, status in ("delivered", "refunded"))
-                if status == "delivered":
-                    self.assertLessEqual(e.delivered, max(review, charges[0]))
+                self.assertEqual(e.refunded is not None, status == "refunded")
+                if e.shipped is not None:  # the row's time, unless the order was not paid yet
+                    self.assertEqual(e.shipped, max(shipped_at, charges[0]))
+                if e.refunded is not None:
+                    self.assertEqual(e.refunded, max(e.delivered, known["refunded"]))
                 if status == "cancelled":
                     self.assertGreaterEqual(e.cancelled, declines[0])
+                    self.assertLessEqual(e.cancelled, max(end, declines[0]))
 
     def test_event_columns_are_null_until_the_event(self) -> None:
-        """Orders with shipped_at/delivered_at columns (issue 16): images empty them before."""
-        from unittest import mock
         from data_generation import lifecycle
         final = ["7", "3", "2023-01-01 10:00:00", "delivered", "9.99", "2023-01-02 10:00:00",
                  "2023-01-04 10:00:00"]
         events = lifecycle.Events(0, 100, 200, 300, None, None)
-        with mock.patch.object(lifecycle, "EVENT_COLUMNS", {"shipped_at": 5, "delivered_at": 6}):
-            history = lifecycle.order_history(list(final), events, ",".join(final) + "\n")
+        history = lifecycle.order_history(list(final), events, ",".join(final) + "\n")
         self.assertEqual([line for _, line in history], [
             "7,3,2023-01-01 10:00:00,pending,9.99,,\n", "7,3,2023-01-01 10:00:00,paid,9.99,,\n",
             "7,3,2023-01-01 10:00:00,shipped,9.99,2023-01-02 10:00:00,\n",
             ",".join(final) + "\n"])
         known = {"shipped_at": 150, "delivered_at": 250}
-        self.assertEqual(order_events("delivered", 0, [100], [], None, 10_000, (0.5,) * 4, known),
+        self.assertEqual(order_events("delivered", 0, [100], [], 10_000, 0.5, known),
                          lifecycle.Events(0, 100, 150, 250, None, None))
+        # a bank transfer cleared after delivery: pending until then, then delivered at once
+        self.assertEqual(order_events("delivered", 0, [400], [], 10_000, 0.5, known),
+                         lifecycle.Events(0, 400, 400, 400, None, None))
 
-    def test_refund_rows_of_their_own_arrive_at_their_dates(self) -> None:
-        """Refunds as payments rows of their own (issue 16): the charge stays completed, each
-        refund row arrives at its date, the order is refunded at the last one."""
+    def test_refunds_arrive_at_their_dates_and_only_a_full_one_refunds_the_order(self) -> None:
+        """Order 1: both lines refunded on two dates, refunded at the last. Order 2: one line
+        of two refunded, stays delivered. Order 3: paid by bank transfer after delivery, its
+        refund row dated before that waits for it."""
         from data_generation.generator import Rendered
         settings = Settings(seed=1, scale=0.05)
         timeline = Timeline(settings)
-        charge = "1,1,card,20.00,2023-01-02 10:05:00,completed\n"
-        refunds = ["2,1,card,10.00,2023-01-20 09:00:00,refunded\n",
-                   "3,1,card,10.00,2023-01-25 09:00:00,refunded\n"]
-        block = Rendered("1,Ann,Lee,ann.lee1@example.com,2023-01-01 00:00:00,France,Paris\n",
-                         "1,1,2023-01-02 10:00:00,refunded,20.00\n",
-                         "1,1,5,1,10.00,10.00\n2,1,6,1,10.00,10.00\n",
-                         charge + "".join(refunds), "", "", (1, 1, 2, 3, 0, 0))
-        built = BlockLives(settings, timeline).build(0, block)
         at = timeline.offset
-        self.assertEqual(built["payments"], [[(at("2023-01-02 10:05:00"), charge)],
-                                             [(at("2023-01-20 09:00:00"), refunds[0])],
-                                             [(at("2023-01-25 09:00:00"), refunds[1])]])
-        order = built["orders"][0]
-        self.assertEqual(order[-1][0], at("2023-01-25 09:00:00"))
-        self.assertIn(",delivered,", image_at(order, at("2023-01-22 00:00:00")))
+        orders = ["1,1,2023-01-02 10:00:00,refunded,20.00,2023-01-03 10:00:00,2023-01-05 10:00:00\n",
+                  "2,1,2023-01-02 11:00:00,delivered,20.00,2023-01-03 11:00:00,2023-01-05 11:00:00\n",
+                  "3,1,2023-01-02 12:00:00,delivered,5.00,2023-01-02 15:00:00,2023-01-04 12:00:00\n"]
+        items = "".join(f"{i},{(i + 1) // 2},{4 + i},1,10.00,10.00\n" for i in range(1, 5))
+        payments = ["1,1,card,20.00,2023-01-02 10:05:00,completed\n",
+                    "2,1,card,10.00,2023-01-20 09:00:00,refunded\n",
+                    "3,1,card,10.00,2023-01-25 09:00:00,refunded\n",
+                    "4,2,card,20.00,2023-01-02 11:05:00,completed\n",
+                    "5,2,card,10.00,2023-01-21 09:00:00,refunded\n",
+                    "6,3,bank,5.00,2023-01-06 12:00:00,completed\n",
+                    "7,3,bank,5.00,2023-01-05 13:00:00,refunded\n"]
+        block = Rendered("1,Ann,Lee,ann.lee1@example.com,2023-01-01 00:00:00,France,Paris\n",
+                         "".join(orders), items.replace("5,3,9,1,10.00", "5,3,9,1,5.00"),
+                         "".join(payments), "", "", (1, 3, 4, 7, 0, 0))
+        built = BlockLives(settings, timeline).build(0, block)
+        arrivals = [history[0][0] for history in built["payments"]]
+        self.assertEqual(arrivals, [at(p.split(",")[4]) for p in payments[:6]]
+                         + [at("2023-01-06 12:00:00")])
+        self.assertEqual([len(h) for h in built["payments"]], [1] * 7)  # charges stay completed
+        first, second, third = built["orders"]
+        self.assertEqual(first[-1][0], at("2023-01-25 09:00:00"))
+        self.assertIn(",delivered,", image_at(first, at("2023-01-22 00:00:00")))
+        self.assertEqual([line.split(",")[3] for _, line in second],
+                         ["pending", "paid", "shipped", "delivered"])
+        self.assertEqual([(t, line.split(",")[3]) for t, line in third],
+                         [(at("2023-01-02 12:00:00"), "pending"),
+                          (at("2023-01-06 12:00:00"), "delivered")])
+        self.assertEqual(third[-1][1], orders[2])
 
     def test_histories_end_in_todays_rows_and_only_move_forward(self) -> None:
         settings = Settings(seed=42, scale=0.3)
@@ -216,7 +238,7 @@ class Lifecycle(unittest.TestCase):
         lives = BlockLives(settings, timeline)
         order_steps = {"pending": 0, "paid": 1, "shipped": 2, "delivered": 3, "refunded": 4,
                        "cancelled": 1}
-        refunded_before = 0
+        moved = {"refunded orders": 0, "shipped before paid": 0}
         for block, rendered in enumerate(iter_blocks(settings, build_catalogue(settings))):
             built = lives.build(block, rendered)
             final = {"users": rendered.users, "orders": rendered.orders, "labels": rendered.labels,
@@ -229,12 +251,22 @@ class Lifecycle(unittest.TestCase):
                     self.assertEqual(times, sorted(set(times)), history)
                     self.assertEqual(image_at(history, times[0] - 1), None)
             for history in built["orders"]:
-                steps = [order_steps[line.split(",")[3]] for _, line in history]
+                rows = [(t, line.rstrip("\n").split(",")) for t, line in history]
+                steps = [order_steps[row[3]] for _, row in rows]
                 self.assertEqual(steps, sorted(steps), history)
+                for t, row in rows:  # a column is set from the event's time on, never before
+                    self.assertEqual(row[5] != "", row[3] in ("shipped", "delivered", "refunded"))
+                    self.assertEqual(row[6] != "", row[3] in ("delivered", "refunded"))
+                    for column in row[5:]:
+                        self.assertTrue(column == "" or timeline.offset(column) <= t, history)
+                moved["refunded orders"] += rows[-1][1][3] == "refunded" and steps[-2] == 3
+                shipped = [t for t, row in rows if row[5]]
+                moved["shipped before paid"] += bool(shipped) and rows[-1][1][5] != "" and \
+                    timeline.offset(rows[-1][1][5]) < shipped[0]
             for history in built["payments"]:
-                if history[-1][1].endswith(",refunded\n") and len(history) > 1:
-                    refunded_before += history[0][1].endswith(",completed\n")
-        self.assertGreater(refunded_before, 0, "no refunded charge was first completed")
+                self.assertEqual(len(history), 1, history)   # a payments row never changes
+        for what, count in moved.items():
+            self.assertGreater(count, 0, f"no {what}")
 
 
 class ChecksHoldAsOfAnyDay(unittest.TestCase):

@@ -154,8 +154,8 @@ class PartsAsOneDataset(unittest.TestCase):
         shutil.copytree(self.tmp / "parts", broken)
         path = broken / "p3" / "orders.csv"
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        fields = lines[4].split(",")
-        lines[4] = ",".join(fields[:-1] + ["abc\n"])
+        fields = lines[4].split(",")  # order_id,user_id,order_date,status,total_amount,...
+        lines[4] = ",".join(fields[:4] + ["abc"] + fields[5:])
         path.write_text("".join(lines), encoding="utf-8")
         code, err = run_ingest("--ingest", "--data-dir", str(broken), "--db",
                                str(self.tmp / "broken.db"))
@@ -239,6 +239,21 @@ class PartsIntoPostgres(unittest.TestCase):
         self.assertNotEqual(finish.returncode, 0)
         self.assertIn("users: 2000 rows loaded, the parts promise 2600", finish.stderr)
 
+    def test_an_as_of_snapshot_keeps_its_day_for_the_clv_query(self) -> None:
+        """A snapshot's kit records its as-of day in submission_meta, as ingest does, so the
+        CLV query matures cohorts by it in PostgreSQL as in SQLite."""
+        from data_generation.changes import snapshot
+        from datetime import date
+        data, db = self.tmp / "asof", self.tmp / "asof.db"
+        snapshot(Settings(seed=int(SEED), scale=0.3), data, date(2024, 5, 15))
+        ingest(data, db, SCHEMA_PATH)
+        kit = write_parts_kit(data, self.tmp / "asof-exports")
+        database = self.cluster.create_database("asof")
+        self.assertPsql(self.cluster.psql(database, "-f", str(kit / "load.sql")))
+        self.assertEqual(self.cluster.csv_query(database, "SELECT key, value FROM submission_meta"),
+                         [["key", "value"], ["as_of", "2024-05-15"]])
+        self.assertEqual(self.clv_rows(database), self.sqlite_clv_rows(db))
+
     def assertPsql(self, proc: subprocess.CompletedProcess) -> None:
         self.assertEqual(proc.returncode, 0, proc.stderr)
 
@@ -246,9 +261,9 @@ class PartsIntoPostgres(unittest.TestCase):
         from test_postgres import PG_CLV_QUERY
         return self.cluster.csv_query(database, path=PG_CLV_QUERY)
 
-    def sqlite_clv_rows(self) -> list[list[str]]:
+    def sqlite_clv_rows(self, db: Path | None = None) -> list[list[str]]:
         query = load_query(CLV_QUERY)
-        conn = connect_readonly(self.whole_db)
+        conn = connect_readonly(db or self.whole_db)
         try:
             rows = run_query(conn, query).rows
         finally:

@@ -13,6 +13,7 @@ import io
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -181,6 +182,33 @@ class PostgresRoundTrip(unittest.TestCase):
         rows = self.cluster.csv_query(self.loaded, path=PG_CLV_QUERY)
         self.assertEqual(rows[0], sqlite_query.column_names)
         self.assertEqual(rows[1:], expected)
+
+    def test_clv_cohorts_mature_by_the_recorded_as_of_day_as_in_sqlite(self) -> None:
+        """A database that stands at an as-of day (submission_meta) matures its cohorts by that
+        day, not by the latest order, in both dialects."""
+        work = helpers.temp_dir(self)
+        db = work / "asof.db"
+        shutil.copyfile(self.db, db)
+        conn = sqlite3.connect(db)
+        with conn:
+            conn.execute("DELETE FROM submission_meta WHERE kind = 'run' AND key = 'as_of'")
+            conn.execute("INSERT INTO submission_meta (kind, key, value) "
+                         "VALUES ('run', 'as_of', '2024-05-15')")
+        conn.close()
+        export(db, work / "exports", ["postgres"])
+        loaded = self.cluster.create_database("asof")
+        load = self.cluster.psql(loaded, "-v", f"dir={work / 'exports' / 'postgres'}", "-f",
+                                 str(work / "exports" / "postgres" / "load.sql"))
+        self.assertEqual(load.returncode, 0, load.stderr)
+        sqlite = connect_readonly(db)
+        self.addCleanup(sqlite.close)
+        query = load_query(CLV_QUERY)
+        expected = [[("" if v is None else str(v)) for v in row.values()]
+                    for row in run_query(sqlite, query).rows]
+        latest = [[("" if v is None else str(v)) for v in row.values()]
+                  for row in run_query(self.sqlite, query).rows]
+        self.assertNotEqual(expected, latest, "the as-of day changed no cohort's maturity")
+        self.assertEqual(self.cluster.csv_query(loaded, path=PG_CLV_QUERY)[1:], expected)
 
     def test_postgres_writes_back_the_exported_csv_bytes(self) -> None:
         """COPY TO from PostgreSQL reproduces each exported CSV: types, NULLs, money, quoting."""

@@ -569,6 +569,39 @@ class CommandLineTest(unittest.TestCase):
         self.assertEqual(conn.getresponse().status, 200)
         self.assert_clean_exit(proc, signal.SIGINT)
 
+    def test_data_dir_takes_the_part_directories_as_ingest_does(self) -> None:
+        """A database ingested from parts given one by one (submission_meta names the files
+        p1/orders.csv, p2/orders.csv): the same parts make /api/health ok; an edit is named."""
+        parts = [self.directory / "a" / "p1", self.directory / "b" / "p2"]  # apart: found by name
+        for index, part in enumerate(parts, 1):
+            proc = subprocess.run([sys.executable, "project/generate_data.py", "--generate",
+                                   "--seed", "3", "--scale", "0.6", "--parts", "2", "--part",
+                                   str(index), "--out", str(part), "-q"], cwd=helpers.ROOT,
+                                  capture_output=True, text=True, timeout=300)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+        db_path = self.directory / "parts.db"
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = helpers.load_script("ingest").main(["--ingest", "-q", "--data-dir", *map(str, parts),
+                                                       "--db", str(db_path)])
+        self.assertEqual(code, 0)
+        proc, port = self.start_script("--db", str(db_path), "--data-dir", *map(str, parts))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        self.addCleanup(conn.close)
+
+        def health() -> dict:
+            conn.request("GET", "/api/health")
+            return json.loads(conn.getresponse().read())
+        first = health()
+        self.assertEqual((first["status"], first["csv_matches_meta"], first["data_dir"]),
+                         ("ok", True, f"{parts[0]}, {parts[1]}"))
+        self.assertIn("p2/orders.csv", [f["file"] for f in first["files"]])
+        with open(parts[1] / "orders.csv", "a", encoding="utf-8", newline="") as handle:
+            handle.write("99999,1,2024-01-01 00:00:00,pending,1.00,,\n")
+        after = health()
+        self.assertEqual((after["status"], [(d["file"], d["problem"]) for d in after["csv_differences"]]),
+                         ("degraded", [("p2/orders.csv", "changed")]))
+        self.assert_clean_exit(proc, signal.SIGINT)
+
     def banner(self, host: str) -> tuple[subprocess.Popen, list[str]]:
         """Start the script on ``host``; its banner lines, up to and including the API line."""
         flags = subprocess.CREATE_NEW_PROCESS_GROUP if os.name == "nt" else 0

@@ -11,6 +11,7 @@ that a concurrent load may not have committed yet.
 """
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from db.sources import DataInput, Dataset, read_manifest_file, reading_dataset
@@ -54,7 +55,7 @@ def parts_kit(schema: Schema, dataset: Dataset) -> dict[str, str]:
     finish = _HEADER + ["-- After every part has loaded (psql -1 -f finish.sql): the row counts "
                         "the parts' manifests promise, foreign keys, indexes."]
     finish += [_count_check(name, rows) for name, rows in expected.items()]
-    finish += [deferred_constraints(schema), "ANALYZE;", ""]
+    finish += _as_of(manifests[0]) + [deferred_constraints(schema), "ANALYZE;", ""]
     serial = _HEADER + [
         "-- Everything in order, in one transaction: psql -v ON_ERROR_STOP=1 -d DATABASE "
         "-f load.sql", "BEGIN;", "\\ir schema.sql"]
@@ -68,6 +69,19 @@ def parts_kit(schema: Schema, dataset: Dataset) -> dict[str, str]:
     return {"schema.sql": postgres_schema(schema, deferred=True), "load_part.sql": "\n".join(load_part),
             "finish.sql": "\n".join(finish), "load.sql": "\n".join(serial),
             "manifest.json": to_json(manifest)}
+
+
+def _as_of(manifest: dict) -> list[str]:
+    """An as-of snapshot's day in submission_meta, as ingest records it: the CLV query
+    matures cohorts by it (queries/postgres/join_query.sql)."""
+    if "as_of" not in manifest:
+        return []
+    try:
+        day = date.fromisoformat(str(manifest["as_of"])).isoformat()
+    except ValueError:
+        raise KitError(f'{MANIFEST_NAME}: "as_of" {manifest["as_of"]!r} is not a day '
+                       f"YYYY-MM-DD") from None
+    return [f"INSERT INTO submission_meta (meta_id, kind, key, value) VALUES (1, 'run', 'as_of', '{day}');"]
 
 
 def _tables(manifest: dict) -> set[str]:

@@ -4,6 +4,8 @@
 -- columns: cohort_month text, cohort_size integer, buyers integer, orders integer, revenue decimal(2), avg_order_value decimal(2), clv decimal(2), repeat_rate decimal(4), clv_30d decimal(2), clv_90d decimal(2), clv_365d decimal(2)
 -- dialect: PostgreSQL. The same question and answer as queries/join_query.sql (SQLite), for a
 -- database loaded from exports/postgres/load.sql; tests/test_postgres.py requires both to agree.
+-- Cohorts mature by the day the data stands at, as in SQLite: the as-of day submission_meta
+-- records (the export carries it; the parts kit's table is empty), else the latest order_date.
 -- Translation: julianday differences become timestamp differences compared with intervals,
 -- date(x, '+N days') becomes date arithmetic, and the integer sums are cast back to bigint
 -- (PostgreSQL's sum(bigint) is numeric) so that ratios round half-up in integer arithmetic
@@ -44,7 +46,9 @@ cohorts AS (
     GROUP BY cohort_month
 ),
 latest AS (
-    SELECT max(order_date)::date AS latest_day FROM orders
+    SELECT coalesce((SELECT value::date FROM submission_meta WHERE kind = 'run' AND key = 'as_of'),
+                    max(order_date)::date) AS latest_day
+    FROM orders
 ),
 final AS (
     SELECT c.cohort_month,
