@@ -7,6 +7,9 @@ with the best configuration of each reference loader on the same CSVs and schema
 sqlite3 shell's .import tuned (512 MiB page cache, one transaction, indexes created after
 the load; install the shell with `apt-get install -y sqlite3` or your system's package,
 the step is skipped without it) and a bare csv + executemany load that validates nothing.
+Each library query of queries/ is timed (CPU seconds) against the best plan found for it
+in the same run (bench/query_plans.py). ``--steps`` times only some steps; the data and
+database the later ones need are still made, untimed.
 Writes bench/out/results.json and bench/out/results.md (ignored by git); ``--publish``
 refreshes the committed bench/results.json and bench/results.md that the README quotes.
 """
@@ -63,18 +66,22 @@ def measure(args: list[str], runs: int, cwd: Path = ROOT) -> dict[str, Any]:
 
 
 def timed_shell(command: list[str], runs: int, stdin_text: str, setup) -> dict[str, Any]:
-    """Wall time of an external command (the sqlite3 shell), ``setup`` before each run."""
+    """Wall and CPU time of an external command (the sqlite3 shell), ``setup`` before each run."""
+    import resource
     import time
-    seconds = []
+    seconds, cpu = [], []
     for _ in range(runs):
         setup()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run(command, input=stdin_text, capture_output=True, text=True)
         seconds.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if proc.returncode != 0 or proc.stderr.strip():
             raise SystemExit(f"bench: sqlite3 .import failed: {proc.stderr.strip()[-300:]}")
     return {"median_s": statistics.median(seconds), "min_s": min(seconds), "max_s": max(seconds),
-            "peak_rss_mib": None, "runs": runs}
+            "cpu_s": statistics.median(cpu), "peak_rss_mib": None, "runs": runs}
 
 
 def bench_api(db: Path, data_dir: Path, runs: int) -> dict[str, Any] | None:
