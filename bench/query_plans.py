@@ -5,9 +5,11 @@ kit's schema is timed against: the same SQL on a copy of the database with each 
 covering index of bench/plans/candidates.sql, and with all of them at once; and any
 hand-rewritten equivalent in bench/plans/<query>.sql. A plan counts only if it returns
 the kit's rows, in the kit's order; a candidate index the planner does not use for the
-query is not timed. The time is the CPU time of this process (SQLite runs
-in it), the least of ``runs`` interleaved runs after a warm-up: on a shared machine wall
-time measures the neighbours. The ratio is the kit's time over the best one (target <= 1.2).
+query leaves the kit's plan and is not timed. The time is the CPU time of this process
+(SQLite runs in it), the least of ``runs`` interleaved runs (bench/run.py asks at least 5)
+after a warm-up: on a shared machine wall time measures the neighbours. The ratio is the
+kit's time over the best one (target <= 1.2); at a load average of 10-17 on 2 cores the
+least of 5 still moved by up to 20% between identical plans.
 """
 from __future__ import annotations
 

@@ -155,7 +155,7 @@ def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path,
     if "queries" in steps:  # the query reads the whole database: rows/s are database rows
         add("CLV query", measure(["project/run_query.py", "--db", str(db), "--out-dir", str(work),
                                   "-q"], runs), rows)
-        plans = compare_plans(db, work / "plans", max(runs, 3))
+        plans = compare_plans(db, work / "plans", max(runs, 5))
     if "api" in steps:
         api = bench_api(db, data_dir, runs)
         if api:
