@@ -46,6 +46,8 @@ class Snapshot:
     fingerprint: str
     files: dict[str, dict[str, Any]]     # CSV file name -> sha256 and rows recorded at ingest
     settings: dict[str, str]             # the 'run' rows: seed, scale, generator, ...
+    as_of: str = "unknown"               # the day the data stands at (db.meta.Meta.as_of)
+    batches: list[dict[str, Any]] = field(default_factory=list)  # change batches applied
     _counts: dict[str, int] | None = field(default=None, repr=False)
     console: Any = field(default=None, repr=False)   # api.console.Console, opened on first use
 
@@ -160,7 +162,8 @@ class Database:
             conn.close()
             raise
         fingerprint = hashlib.sha256(json.dumps([API_VERSION, meta.rows]).encode()).hexdigest()
-        return Snapshot(conn, identity, fingerprint, meta.files, meta.settings)
+        return Snapshot(conn, identity, fingerprint, meta.files, meta.settings, meta.as_of,
+                        meta.batches)
 
     def _check_tables(self, conn: sqlite3.Connection, shown: str) -> None:
         """The API builds SQL from db/schema.sql: an older database must be a 503, not a 500."""

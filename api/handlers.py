@@ -64,7 +64,12 @@ def _health(database: Database, snapshot: Snapshot,
         "status": "degraded" if differ else "ok",
         "database": database.repo_relative(database.path),
         "data_dir": database.repo_relative(database.data_dir),
-        "dataset": {key: as_number(snapshot.settings.get(key)) for key in DATASET_KEYS},
+        "dataset": {**{key: as_number(snapshot.settings.get(key)) for key in DATASET_KEYS},
+                    "as_of": snapshot.as_of},
+        "batches": [{"from": b["from"], "to": b["to"],
+                     "rows": sum(f["rows"] for f in b["files"]),
+                     "inserted": sum(f["inserted"] for f in b["files"])}
+                    for b in snapshot.batches],
         "row_counts": database.row_counts(snapshot),
         "files": [{"file": name, "rows": meta["rows"], "sha256": meta["sha256"]}
                   for name, meta in snapshot.files.items()],

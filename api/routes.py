@@ -80,7 +80,15 @@ def _health_schema() -> dict[str, Any]:
                 "database": {"type": "string"}, "data_dir": {"type": "string"},
                 "dataset": {"type": "object", "properties": {"currency": {
                     "type": "string", "description": "ISO 4217 code every amount is in, as the "
-                    "generator declared it (unknown for data without a manifest)"}}},
+                    "generator declared it (unknown for data without a manifest)"}, "as_of": {
+                    "type": "string", "description": "the day the data stands at (YYYY-MM-DD): "
+                    "an as-of snapshot's day advanced by each batch applied, else the window's "
+                    "last day"}}},
+                "batches": {"type": "array", "description": "change batches applied since the "
+                            "ingest (ingest.py --apply), oldest first",
+                            "items": {"type": "object", "properties": {
+                                "from": {"type": "string"}, "to": {"type": "string"},
+                                "rows": {"type": "integer"}, "inserted": {"type": "integer"}}}},
                 "row_counts": {"type": "object", "additionalProperties": {"type": "integer"}},
                 "files": {"type": "array", "items": {"type": "object", "properties": {
                     "file": {"type": "string"}, "rows": {"type": "integer"},

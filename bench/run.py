@@ -193,11 +193,26 @@ def shell_import_script(data_dir: Path) -> str:
     one transaction, the tables first and the indexes after the load."""
     from db.schema import load_schema
     schema = load_schema(SCHEMA_PATH)
-    imports = "".join(f".import --csv --skip 1 {(data_dir / t.csv_name).as_posix()} {t.name}\n"
+    imports = "".join(_shell_import(t, (data_dir / t.csv_name).as_posix())
                       for t in schema.data_tables)
     return (".bail on\nPRAGMA cache_size = -524288;\nPRAGMA journal_mode = OFF;\n"
             f"PRAGMA synchronous = OFF;\n{schema.table_sql()}\nBEGIN;\n{imports}"
             + "".join(f"{statement};\n" for statement in schema.indexes) + "COMMIT;\n")
+
+
+def _shell_import(table, path: str) -> str:
+    """One table's .import. The shell reads an empty field as '', not NULL, so a table with
+    nullable columns (an unshipped order's shipped_at, a review without a title) goes through
+    a constraint-free staging copy and ``nullif``, as any loader of such CSVs must."""
+    nullable = [c.name for c in table.columns if not (c.not_null or c.primary_key)]
+    if not nullable:
+        return f".import --csv --skip 1 {path} {table.name}\n"
+    stage = f"stage_{table.name}"
+    columns = ", ".join(f"nullif({c.name}, '')" if c.name in nullable else c.name
+                        for c in table.columns)
+    return (f"CREATE TEMP TABLE {stage} AS SELECT * FROM {table.name} WHERE 0;\n"
+            f".import --csv --skip 1 {path} {stage}\n"
+            f"INSERT INTO {table.name} SELECT {columns} FROM {stage};\nDROP TABLE {stage};\n")
 
 
 def main(argv: list[str] | None = None) -> int:

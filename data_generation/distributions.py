@@ -52,6 +52,11 @@ def lognormal(rng: Random, median: float, sigma: float) -> float:
     return median * math.exp(sigma * normal(rng))
 
 
+def exp_clip(sigma: float, z: float, limit: float = 1.5) -> float:
+    """exp(sigma * z) with z clipped to [-limit, limit]: a log-normal factor without wild tails."""
+    return math.exp(sigma * max(-limit, min(limit, z)))
+
+
 def exponential(rng: Random, mean: float) -> float:
     return -mean * math.log(1.0 - rng.random())
 
@@ -71,6 +76,11 @@ def gamma(rng: Random, shape: float, scale: float) -> float:
         u = 1.0 - rng.random()
         if math.log(u) < 0.5 * x * x + d - d * v + d * math.log(v):
             return d * v * scale
+
+
+def kumaraswamy(rng: Random, a: float, b: float) -> float:
+    """A Kumaraswamy(a, b) draw in [0, 1] by its closed-form inverse CDF: beta-like, one draw."""
+    return (1.0 - rng.random() ** (1.0 / b)) ** (1.0 / a)
 
 
 def poisson(rng: Random, lam: float) -> int:

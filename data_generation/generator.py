@@ -1,33 +1,34 @@
 """Blocks of customers as CSV text: the block's shape first, then its content.
 
-Determinism: block ``b`` draws its row counts from ``Random(f"{seed}:shape:{b}")``
-(``data_generation.shape``) and everything else (names, e-mails, products, quantities,
-discounts, payment methods and times, ratings, titles) from ``Random(f"{seed}:content:{b}")``;
-the catalogue (``data_generation.catalogue``) from its own stream. A block's text depends only
-on the seed, the settings, the block number and the keys it starts at, which the shapes of
-the earlier blocks fix; so blocks can be built in any order, process or machine.
+Determinism: block ``b`` draws its row counts and timestamps of the order lifecycle from
+``Random(f"{seed}:shape:{b}")`` (``data_generation.shape``) and everything else (names,
+e-mails, products, quantities, discounts, payment methods and times, ratings, titles) from
+``Random(f"{seed}:content:{b}")``; the catalogue (``data_generation.catalogue``) and the
+calendar's daily noise from their own streams. A block's text depends only on the seed, the
+settings, the block number and the keys it starts at, which the shapes of the earlier
+blocks fix; so blocks can be built in any order, process or machine.
 """
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
 from bisect import bisect_right
 from random import Random
 from typing import NamedTuple
 
-from data_generation import anomalies
+from data_generation import anomalies, geography
 from data_generation import distributions as dist
 from data_generation.catalogue import Catalogue
+from data_generation.demand import Demand
 from data_generation.model import BLOCK_USERS, PAYMENT_METHODS, SECONDS_PER_DAY, Clock, Settings
-from data_generation.pools import EMAIL_DOMAINS, LOCALES, REVIEW_TITLES
+from data_generation.people import People, ascii_slug, csv_field  # noqa: F401  (re-exported)
+from data_generation.reviews import Reviews
 from data_generation.shape import OWN_BASKETS, OrderShape, Shape, ShapeBuilder
 from utils.fileio import cents_to_str
 
 CATEGORY_HEADER = ("category_id", "name", "parent_id")
 USER_HEADER = ("user_id", "first_name", "last_name", "email", "signup_date", "country", "city")
 PRODUCT_HEADER = ("product_id", "name", "category_id", "price")
-ORDER_HEADER = ("order_id", "user_id", "order_date", "status", "total_amount")
+ORDER_HEADER = ("order_id", "user_id", "order_date", "status", "total_amount", "shipped_at",
+                "delivered_at")
 ITEM_HEADER = ("order_item_id", "order_id", "product_id", "quantity", "unit_price", "line_total")
 PAYMENT_HEADER = ("payment_id", "order_id", "payment_method", "amount", "payment_date", "status")
 REVIEW_HEADER = ("review_id", "product_id", "user_id", "rating", "review_date", "title")
@@ -44,41 +45,6 @@ class Rendered(NamedTuple):
     counts: tuple[int, int, int, int, int, int]   # users, orders, items, payments, reviews, labels
 
 
-def csv_field(text: str) -> str:
-    """``text`` exactly as ``csv.writer`` writes it as one field among others (quoted if needed)."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([text, "x"])
-    return buffer.getvalue()[:-3]
-
-
-def ascii_slug(text: str) -> str:
-    """'De Boer' -> 'deboer', 'Müller' -> 'muller': safe for an e-mail local part."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return "".join(ch for ch in folded.lower() if ch.isalnum())
-
-
-class _Locale(NamedTuple):
-    """A locale's pools as written: CSV fields and e-mail slugs, computed once."""
-    country: str
-    first: tuple[tuple[str, str], ...]     # (field, slug)
-    last: tuple[tuple[str, str], ...]
-    cities: tuple[str, ...]
-    city_cum: list[float]
-
-
-def _locales() -> list[_Locale]:
-    def named(names: tuple[str, ...], fallback: str) -> tuple[tuple[str, str], ...]:
-        return tuple((csv_field(n), ascii_slug(n) or fallback) for n in names)
-    return [_Locale(csv_field(loc.country), named(loc.first_names, "user"),
-                    named(loc.last_names, "customer"), tuple(csv_field(c) for c, _ in loc.cities),
-                    dist.cumulative([w for _, w in loc.cities])) for loc in LOCALES]
-
-
-_LOCALE_CUM = dist.cumulative([loc.weight for loc in LOCALES])
-_DOMAIN_CUM = dist.cumulative([w for _, w in EMAIL_DOMAINS])
-_TITLES = tuple(tuple(csv_field(t) for t in titles) for titles in REVIEW_TITLES)
-
-
 class BlockBuilder:
     """Builds one block's CSV text from its shape and content streams."""
 
@@ -87,11 +53,13 @@ class BlockBuilder:
         self.end = settings.window_seconds - 1
         self.pools = anomalies.pools(catalogue.products)
         self.shapes = ShapeBuilder(settings, clock, len(self.pools.premium))
-        self.locales = _locales()
+        self.people = People(settings.n_users, self.rates.missing_city_rate)
+        levels, self.level_of = geography.sensitivities(self.rates)
+        self.demand = Demand(catalogue, self.rates, levels)
+        self.method_cums = geography.method_cums(self.rates.method_weights,
+                                                 self.rates.country_method_factors)
+        self.review_writer = Reviews(catalogue, self.rates)
         self.qty_cum = dist.cumulative(self.rates.quantity_weights)
-        self.method_cum = dist.cumulative(self.rates.method_weights)
-        self.rating_cums = (dist.cumulative(self.rates.rating_weights_on_time),
-                            dist.cumulative(self.rates.rating_weights_late))
 
     def counts(self, block: int) -> tuple[int, int, int, int, int, int]:
         """The block's row counts, from its shape alone."""
@@ -106,24 +74,11 @@ class BlockBuilder:
         shape = shape or self.shapes.build(block)
         rng = Random(f"{self.s.seed}:content:{block}")
         first_user = block * BLOCK_USERS
-        users = self.users(rng, first_user, shape.signups)
+        users = self.people.users(rng, first_user, shape.signups, shape.countries, self.clock.text)
         orders, items, payments, labels, products = self.orders(rng, first_user, shape, keys)
-        reviews = self.reviews(rng, first_user, shape, products, keys[3])
+        reviews = self.review_writer.render(rng, first_user, shape, products, keys[3],
+                                            self.clock.text)
         return Rendered(users, orders, items, payments, reviews, labels, shape.counts)
-
-    def users(self, rng: Random, first_user: int, signups: list[int]) -> str:
-        out, text = [], self.clock.text
-        for position, signup in enumerate(signups):
-            user_id = first_user + position + 1
-            loc = self.locales[dist.weighted_index(rng, _LOCALE_CUM)]
-            first, f = dist.pick(rng, loc.first)
-            last, l = dist.pick(rng, loc.last)
-            city = loc.cities[dist.weighted_index(rng, loc.city_cum)]
-            local = (f"{f}.{l}", f"{f}{l[0]}", f"{f[0]}{l}", f"{f}_{l}")[int(rng.random() * 4)]
-            domain = EMAIL_DOMAINS[dist.weighted_index(rng, _DOMAIN_CUM)][0]
-            out.append(f"{user_id},{first},{last},{local}{user_id}@{domain},"
-                       f"{text(signup)},{loc.country},{city}\n")
-        return "".join(out)
 
     def orders(self, rng: Random, first_user: int, shape: Shape,
                keys: tuple[int, int, int, int]) -> tuple[str, str, str, str, list[list[int]]]:
@@ -139,10 +94,12 @@ class BlockBuilder:
             order_id += 1
             if order.user != current:
                 current, reviewed = order.user, set()
+            country = shape.countries[order.user]
             if order.pattern in OWN_BASKETS:
                 lines = anomalies.basket(rng, order.pattern, self.pools, order.lines)
             else:
-                lines = self.basket(rng, order.lines, flagged.get(position, ()), reviewed)
+                lines = self.basket(rng, order, flagged.get(position, ()), reviewed,
+                                    self.level_of[country])
             total = 0
             for product, quantity, unit in lines:
                 item_id += 1
@@ -151,8 +108,11 @@ class BlockBuilder:
                              f"{money(unit)},{money(quantity * unit)}\n")
             products.append([product.product_id for product, _, _ in lines])
             orders.append(f"{order_id},{first_user + order.user + 1},{text(order.when)},"
-                          f"{order.status},{money(total)}\n")
-            for method, amount, at, outcome in self.payments(rng, order, total):
+                          f"{order.status},{money(total)},"
+                          f"{text(order.shipped) if order.shipped >= 0 else ''},"
+                          f"{text(order.delivered) if order.delivered >= 0 else ''}\n")
+            for method, amount, at, outcome in self.payments(rng, order, lines, total,
+                                                             self.method_cums[country]):
                 payment_id += 1
                 payments.append(f"{payment_id},{order_id},{method},{money(amount)},"
                                 f"{text(at if at < end else end)},{outcome}\n")
@@ -160,21 +120,21 @@ class BlockBuilder:
                 labels.append(f"{order_id},{order.pattern}\n")
         return "".join(orders), "".join(items), "".join(payments), "".join(labels), products
 
-    def basket(self, rng: Random, size: int, flagged, reviewed: set[int]) -> list[tuple]:
-        """``size`` distinct products by popularity; a reviewed line avoids products already reviewed.
-
-        Runs for every order: draws are inlined (``weighted_index``, ``chance``, ``pick``).
-        """
+    def basket(self, rng: Random, order: OrderShape, flagged, reviewed: set[int],
+               level: int) -> list[tuple]:
+        """Distinct products by demand; returned lines drawn by return-weighted demand; after an
+        expensive line only cheaper ones; a reviewed line avoids products already reviewed."""
         random, products, taken, lines = rng.random, self.cat.products, set(), []
-        popularity, top = self.cat.popularity, self.cat.popularity[-1]
+        pick, expensive, cheap = self.demand.pick, self.demand.expensive, False
         qty_cum, qty_top, last_qty = self.qty_cum, self.qty_cum[-1], len(self.qty_cum) - 1
         discount, percents = self.rates.discount_share, self.rates.discount_percents
-        for line in range(size):
+        for line in range(order.lines):
             avoid = reviewed if line in flagged else ()
-            index = bisect_right(popularity, random() * top)
-            if index in taken or index in avoid or index >= len(products):
+            index = pick(random(), level, (order.returned >> line) & 1, cheap)
+            if index in taken or index in avoid:
                 index = self.pick_product(rng, taken, avoid)
             taken.add(index)
+            cheap = cheap or expensive[index]
             product = products[index]
             if line in flagged:
                 reviewed.add(index)
@@ -198,47 +158,37 @@ class BlockBuilder:
         start = int(rng.random() * n)
         return next(i % n for i in range(start, start + n) if i % n not in taken and i % n not in avoid)
 
-    def method(self, rng: Random) -> str:
-        return PAYMENT_METHODS[dist.weighted_index(rng, self.method_cum)]
-
     def payment_delay(self, rng: Random, method: str) -> int:
         if method == "bank":  # transfers clear in one to three days
             return SECONDS_PER_DAY + int(rng.random() * 2 * SECONDS_PER_DAY)
         return 20 + int(dist.exponential(rng, 180.0))
 
-    def payments(self, rng: Random, order: OrderShape, total: int) -> list[tuple[str, int, int, str]]:
-        """The attempts of one order, as many as its shape says: (method, amount, time, status)."""
+    def payments(self, rng: Random, order: OrderShape, lines: list[tuple], total: int,
+                 method_cum: list[float]) -> list[tuple[str, int, int, str]]:
+        """The attempts, charges and refunds of one order: (method, amount, time, status)."""
         if order.pattern == "payment_retry":
             return anomalies.retry_payments(rng, self.payment_delay, PAYMENT_METHODS, order.when,
                                             total, order.failed)
+        method = PAYMENT_METHODS[dist.weighted_index(rng, method_cum)]
         if not order.charges:  # pending or cancelled: at most one declined attempt
-            return [(self.method(rng), total, order.when + 20 + int(rng.random() * 600), "failed")
+            return [(method, total, order.when + 20 + int(rng.random() * 600), "failed")
                     ] if order.failed else []
-        out, clock, method = [], order.when, self.method(rng)
+        out, clock = [], order.when
         for _ in range(order.failed):
             clock += 20 + int(dist.exponential(rng, 120.0))
             out.append((method, total, clock, "failed"))
             if not dist.chance(rng, self.rates.retry_same_method):
-                method = self.method(rng)
+                method = PAYMENT_METHODS[dist.weighted_index(rng, method_cum)]
         clock += self.payment_delay(rng, method)
-        final = "refunded" if order.status == "refunded" else "completed"
         if order.charges == 2:
             first_part = total * (20 + int(rng.random() * 60)) // 100
             other = PAYMENT_METHODS[(PAYMENT_METHODS.index(method) + 1) % len(PAYMENT_METHODS)]
-            out.append((method, first_part, clock, final))
-            out.append((other, total - first_part, clock + self.payment_delay(rng, other), final))
+            out.append((method, first_part, clock, "completed"))
+            out.append((other, total - first_part, clock + self.payment_delay(rng, other),
+                        "completed"))
         else:
-            out.append((method, total, clock, final))
+            out.append((method, total, clock, "completed"))
+        for line, (_, quantity, unit) in enumerate(lines):  # one refund row per returned line
+            if (order.returned >> line) & 1:
+                out.append((method, quantity * unit, max(order.refund_at, clock + 3600), "refunded"))
         return out
-
-    def reviews(self, rng: Random, first_user: int, shape: Shape, products: list[list[int]],
-                review_id: int) -> str:
-        out = []
-        for position, line, at in shape.reviews:
-            review_id += 1
-            order = shape.orders[position]
-            rating = dist.weighted_index(rng, self.rating_cums[order.late]) + 1
-            title = dist.pick(rng, _TITLES[rating - 1])
-            out.append(f"{review_id},{products[position][line]},{first_user + order.user + 1},"
-                       f"{rating},{self.clock.text(at)},{title}\n")
-        return "".join(out)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import math
-from bisect import bisect_right
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from data_generation import geography
+from data_generation.calendar import Clock  # noqa: F401  (re-exported: Clock(settings))
+from data_generation.pools import CATEGORY_TREE
 from utils.currency import DEFAULT_CURRENCY, check_currency
 from utils.errors import UsageError, os_reason
 from utils.fileio import read_input_text
@@ -35,34 +37,75 @@ class Product(NamedTuple):
     price_cents: int
 
 
+def _table(values: dict[str, Any]) -> Any:
+    """A per-country or per-category rate: a dict default (a fresh copy per instance)."""
+    return field(default_factory=lambda: dict(values))
+
+
 @dataclass(frozen=True)
 class Rates:
-    """Behavioural rates; see design_notes.md for the reasoning behind each default."""
+    """Behavioural rates; each default's reasoning and source: default_rates.json and design_notes.md."""
     signup_growth: float = 1.2            # signup density grows as exp(g * t) over the window
     buyer_share: float = 0.72             # share of users who ever place an order
-    repeat_orders: float = 5.5            # mean repeat orders of a buyer active for the whole window
-    repeat_rate_shape: float = 0.5        # gamma shape of each buyer's repeat rate: < 1 is over-dispersed
-    quick_first_order: float = 0.6        # share of buyers whose first order follows signup closely
-    quick_first_order_days: float = 1.5   # mean delay of such a first order
-    basket_p: float = 0.38                # basket size decay: P(k) ~ (1 - p)^(k - 1)
+    quick_first_order: float = 0.65       # share of buyers whose first order comes right after signup
+    quick_first_order_minutes: float = 6.0  # mean delay of such a first order
+    repeat_orders_per_year: float = 3.0   # mean purchase rate of an active customer (BG/NBD lambda)
+    repeat_rate_shape: float = 0.6        # gamma shape of that rate over customers: < 1 is over-dispersed
+    dropout_a: float = 1.1                # Kumaraswamy(a, b) of a customer's dropout chance after each purchase
+    dropout_b: float = 1.0
+    basket_p: float = 0.72                # P(1 line); each further line is less likely (basket_decay)
+    basket_decay: float = 0.8             # continuation odds shrink by this factor per line
     basket_max: int = 8
-    quantity_weights: tuple[float, ...] = (0.78, 0.14, 0.05, 0.02, 0.01)
+    quantity_weights: tuple[float, ...] = (0.86, 0.10, 0.025, 0.01, 0.005)
     discount_share: float = 0.12          # share of lines sold at a promotional discount
     discount_percents: tuple[int, ...] = (10, 15, 20, 25)
     popularity_exponent: float = 0.8      # Zipf exponent of product popularity
+    price_elasticity: float = 0.35        # demand weight ~ price ** -elasticity
+    expensive_price: float = 150.0        # after a line at or above it, a basket's other lines stay below
+    category_demand: dict = _table({
+        "Books & Media": 1.1, "Electronics": 1.4, "Fashion": 1.3, "Home & Kitchen": 1.0,
+        "Sports & Outdoors": 0.9})
     cancel_rate: float = 0.03
-    refund_rate: float = 0.03
+    refund_rate: float = 0.085            # mean share of delivered lines returned and refunded
+    category_return_factors: dict = _table({
+        "Books & Media": 0.35, "Electronics": 0.9, "Fashion": 2.2, "Home & Kitchen": 0.8,
+        "Sports & Outdoors": 0.9})
+    refund_lag_days: float = 9.0          # mean days from delivery to the refund
     failed_payment_weights: tuple[float, ...] = (0.93, 0.05, 0.02)  # 0, 1, 2 failures first
     pending_decline_rate: float = 0.3   # share of pending orders with one declined attempt
     cancelled_decline_rate: float = 0.4  # share of cancelled orders with one declined attempt
     retry_same_method: float = 0.5
     split_payment_rate: float = 0.03
     method_weights: tuple[float, ...] = (0.60, 0.28, 0.12)  # card, paypal, bank
-    review_rate: float = 0.36             # share of delivered lines that get reviewed
+    country_method_factors: dict = _table({
+        "Germany": (0.55, 1.25, 2.6), "Netherlands": (0.45, 0.7, 3.5), "Poland": (0.7, 0.8, 4.0),
+        "Brazil": (0.8, 0.5, 4.0), "India": (0.8, 0.4, 4.5), "Sweden": (0.9, 0.6, 3.0)})
+    country_price_sensitivity: dict = _table({
+        "Brazil": 1.2, "India": 1.3, "Mexico": 1.2, "Poland": 1.15, "Australia": 0.9,
+        "United States": 0.9, "Sweden": 0.95, "Netherlands": 0.95})
+    review_rate: float = 0.055            # share of delivered lines that get reviewed
     review_lag_days: float = 4.0
-    rating_weights_on_time: tuple[float, ...] = (0.10, 0.05, 0.08, 0.20, 0.57)
-    rating_weights_late: tuple[float, ...] = (0.22, 0.09, 0.12, 0.20, 0.37)
-    late_delivery_days: int = 6
+    review_title_share: float = 0.13      # share of reviews with a title
+    quality_sigma: float = 1.1            # spread of a product's hidden quality (rating tilt)
+    rating_weights_on_time: tuple[float, ...] = (0.05, 0.03, 0.08, 0.21, 0.63)
+    rating_weights_late: tuple[float, ...] = (0.50, 0.10, 0.11, 0.11, 0.18)
+    late_delivery_days: int = 7           # delivered more than this many days after ordering: late
+    ship_hours: float = 20.0              # mean handling time before shipping (plus 2 hours)
+    transit_days: float = 1.9             # mean transit beyond one day
+    missing_city_rate: float = 0.04       # users without a city
+    month_weights: tuple[float, ...] = (0.80, 0.82, 0.92, 0.92, 0.96, 0.93, 0.93, 0.96, 0.96,
+                                        1.00, 1.10, 1.05)
+    weekday_weights: tuple[float, ...] = (1.00, 0.96, 0.95, 0.97, 1.02, 1.18, 1.22)
+    hour_weights: tuple[float, ...] = (0.30, 0.18, 0.12, 0.10, 0.10, 0.15, 0.30, 0.55, 0.75, 0.85,
+                                       0.90, 0.95, 1.00, 0.95, 0.90, 0.90, 0.95, 1.00, 1.10, 1.25,
+                                       1.35, 1.30, 1.00, 0.60)
+    black_friday_factor: float = 7.0
+    black_friday_weekend_factor: float = 2.2
+    cyber_monday_factor: float = 3.5
+    december_ramp: float = 0.45           # December 1 to 23 rises by this share
+    christmas_eve_factor: float = 0.6
+    christmas_factor: float = 0.35
+    day_noise_shape: float = 8.0          # gamma shape of the daily multiplier (0: no noise)
     anomaly_rate: float = 0.005           # share of customers given one planted anomaly
 
 
@@ -110,9 +153,22 @@ def load_config(path: Path) -> Config:
 
 
 def _checked(path: Path, name: str, value: Any, default: Any) -> Any:
+    if isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise UsageError(f"{path}: rate {name} must be an object keyed by "
+                             f"{', '.join(sorted(default)) or 'country'}")
+        table, known = dict(default), _table_keys(name)
+        for key, item in value.items():
+            if key not in known:
+                raise UsageError(f"{path}: rate {name} has an unknown key {key!r} "
+                                 f"(known: {', '.join(known)})")
+            like = next(iter(default.values()), 1.0)
+            table[str(key)] = _checked(path, f"{name}.{key}", item, like)
+        return table
     if isinstance(default, tuple):
         if not (isinstance(value, list) and len(value) == len(default)
-                and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in value)):
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0
+                        and math.isfinite(v) for v in value)):
             raise UsageError(f"{path}: rate {name} must be a list of {len(default)} non-negative numbers")
         return tuple(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
@@ -126,25 +182,28 @@ def _checked(path: Path, name: str, value: Any, default: Any) -> Any:
     return value
 
 
-_POSITIVE = {"repeat_rate_shape", "basket_max", "basket_p"}  # divisors and loop bounds
+def _table_keys(name: str) -> tuple[str, ...]:
+    """The keys a per-country or per-category rate may have."""
+    if name.startswith("country_"):
+        return geography.COUNTRIES
+    return tuple(top.name for top in CATEGORY_TREE)
+
+
+_POSITIVE = {"repeat_rate_shape", "basket_max", "basket_p", "dropout_a", "dropout_b",
+             "repeat_orders_per_year"}  # divisors and loop bounds
 
 
 def rate_overrides(rates: Rates) -> dict[str, Any]:
     """The rates that differ from the defaults, for the manifest."""
     defaults = asdict(Rates())
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(rates).items()
-            if v != defaults[k]}
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in sorted(value.items())}
+        return list(value) if isinstance(value, tuple) else value
+    return {k: plain(v) for k, v in asdict(rates).items() if v != defaults[k]}
 
 
 PAYMENT_METHODS = ("card", "paypal", "bank")
-
-# Relative order volume by month (Jan..Dec): a November-December peak.
-MONTH_WEIGHTS = (0.85, 0.80, 0.90, 0.90, 0.95, 0.92, 0.92, 0.95, 0.95, 1.00, 1.45, 1.60)
-# By weekday (Mon..Sun): weekends busier.
-WEEKDAY_WEIGHTS = (1.00, 0.96, 0.95, 0.97, 1.02, 1.18, 1.22)
-# By hour of day: quiet nights, an evening peak.
-HOUR_WEIGHTS = (0.30, 0.18, 0.12, 0.10, 0.10, 0.15, 0.30, 0.55, 0.75, 0.85, 0.90, 0.95,
-                1.00, 0.95, 0.90, 0.90, 0.95, 1.00, 1.10, 1.25, 1.35, 1.30, 1.00, 0.60)
 
 
 @dataclass(frozen=True)
@@ -189,47 +248,3 @@ class Settings:
     def scale_label(self) -> int | float:
         """The scale as written in outputs: 1 rather than 1.0."""
         return int(self.scale) if float(self.scale).is_integer() else self.scale
-
-
-class Clock:
-    """Second offsets as timestamp text, and times drawn from the month, weekday and hour weights."""
-
-    def __init__(self, settings: Settings) -> None:
-        days = (settings.end - settings.start).days + 1
-        first = datetime(settings.start.year, settings.start.month, settings.start.day)
-        self.day_text = [(first + timedelta(days=d)).strftime("%Y-%m-%d ") for d in range(days)]
-        self.hour_weight: list[float] = []
-        for d in range(days):
-            day = settings.start + timedelta(days=d)
-            weight = MONTH_WEIGHTS[day.month - 1] * WEEKDAY_WEIGHTS[day.weekday()]
-            self.hour_weight.extend(weight * h for h in HOUR_WEIGHTS)
-        self.hour_cum, total = [], 0.0
-        for weight in self.hour_weight:
-            total += weight
-            self.hour_cum.append(total)
-        self.span = days * SECONDS_PER_DAY
-        sixty = [f"{n:02d}" for n in range(60)]
-        self.time_text = [f"{h}:{m}:" + sec for h in sixty[:24] for m in sixty for sec in sixty]
-
-    def text(self, offset: int) -> str:
-        day, second = divmod(offset, SECONDS_PER_DAY)
-        return self.day_text[day] + self.time_text[second]
-
-    def seasonal(self, r: float, low: int) -> int:
-        """The time in [low, span) at quantile ``r`` of the hourly weights above ``low``.
-
-        Inverse CDF over the window's hours (weights constant within an hour): one draw
-        and a bisection instead of rejection sampling.
-        """
-        cum, weights = self.hour_cum, self.hour_weight
-        first = low // 3600
-        before = (cum[first - 1] if first else 0.0) + weights[first] * (low - first * 3600) / 3600
-        x = before + r * (cum[-1] - before)
-        hour = bisect_right(cum, x)
-        if hour < first:  # rounding at the edges
-            hour = first
-        elif hour >= len(cum):
-            hour = len(cum) - 1
-        base = cum[hour - 1] if hour else 0.0
-        when = hour * 3600 + int((x - base) / weights[hour] * 3600)
-        return low if when < low else (when if when < self.span else self.span - 1)

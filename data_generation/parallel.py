@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections import deque
 from itertools import islice
 from typing import Iterable, Iterator, Optional
@@ -24,6 +25,9 @@ WINDOW_PER_WORKER = 4
 Keys = tuple[int, int, int, int]   # rows of orders, order items, payments, reviews before a block
 
 _builder: Optional[gen.BlockBuilder] = None  # one per worker process
+# The parent's builder while its pool starts: a forked worker inherits it (catalogue
+# included) instead of building its own; a spawned one (Windows, macOS) builds its own.
+_inherited: Optional[gen.BlockBuilder] = None
 
 
 def default_workers() -> int:
@@ -32,12 +36,15 @@ def default_workers() -> int:
 
 def _init_worker(settings: Settings) -> None:
     global _builder
-    _builder = gen.BlockBuilder(settings, build_catalogue(settings), Clock(settings))
+    if _inherited is not None and _inherited.s == settings:
+        _builder = _inherited
+    else:
+        _builder = gen.BlockBuilder(settings, build_catalogue(settings), Clock(settings))
 
 
-def _build(block: int, keys: Keys, packed: tuple) -> gen.Rendered:
+def _build(block: int, keys: Keys, blob: bytes) -> gen.Rendered:
     assert _builder is not None
-    return _builder.build(block, keys, unpack(packed))
+    return _builder.build(block, keys, unpack(pickle.loads(blob)))
 
 
 def _counts(blocks: range) -> list[tuple[int, ...]]:
@@ -45,9 +52,12 @@ def _counts(blocks: range) -> list[tuple[int, ...]]:
     return [_builder.counts(block) for block in blocks]
 
 
-def _shape(block: int) -> tuple:
+def _shape(block: int) -> tuple[tuple[int, ...], bytes]:
+    """The block's counts, and its packed shape pickled once here: the parent passes the
+    bytes on to the rendering task without unpickling and pickling the columns again."""
     assert _builder is not None
-    return pack(_builder.shapes.build(block))
+    packed = pack(_builder.shapes.build(block))
+    return packed[-1], pickle.dumps(packed, pickle.HIGHEST_PROTOCOL)
 
 
 def advance(keys: Keys, counts: tuple[int, ...]) -> Keys:
@@ -64,16 +74,20 @@ class BlockSource:
         self.pool = None
 
     def __enter__(self) -> "BlockSource":
+        global _inherited
         if self.workers > 1 and self.settings.n_blocks > 1:
             context = multiprocessing.get_context("spawn" if os.name == "nt" else None)
-            self.pool = context.Pool(self.workers, initializer=_init_worker,
+            _inherited = self.builder  # a block's text depends only on the settings: the
+            self.pool = context.Pool(self.workers, initializer=_init_worker,  # same builder
                                      initargs=(self.settings,))
         return self
 
     def __exit__(self, *exc_info) -> None:
+        global _inherited
         if self.pool is not None:
             self.pool.terminate() if exc_info[0] else self.pool.close()
             self.pool.join()
+            _inherited = None
 
     def counts(self, blocks: range) -> Iterator[tuple[int, ...]]:
         """Each block's row counts, from the shapes alone (no content is drawn)."""
@@ -108,10 +122,10 @@ class BlockSource:
 
 
 def _keyed_tasks(blocks: range, shapes: Iterator[tuple], keys: Keys) -> Iterator[tuple]:
-    """(block, its keys, its packed shape): a worker drew the shape; the keys follow its counts."""
-    for block, packed in zip(blocks, shapes):
-        yield block, keys, packed
-        keys = advance(keys, packed[-1])
+    """(block, its keys, its pickled shape): a worker drew the shape; the keys follow its counts."""
+    for block, (counts, blob) in zip(blocks, shapes):
+        yield block, keys, blob
+        keys = advance(keys, counts)
 
 
 def _streamed(pool, function, tasks: Iterable[tuple], window: int) -> Iterator:

@@ -7,12 +7,14 @@ failed, interrupted or concurrent generation never leaves a mixed data directory
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import logging
 import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from data_generation import anomalies
 from data_generation import generator as gen
@@ -60,9 +62,31 @@ def iter_blocks(settings: Settings, catalogue: Catalogue) -> Iterator[gen.Render
         yield from source.blocks(range(settings.n_blocks))
 
 
+class HashedFile:
+    """A UTF-8 text file written in large chunks, hashed as it is written (the manifest's
+    SHA-256 then costs no second read of the file after generation)."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = open(path, "wb", buffering=1 << 20)
+        self.digest = hashlib.sha256()
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.digest.update(data)
+        self.handle.write(data)
+
+    def __enter__(self) -> "HashedFile":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.handle.close()
+
+
 def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part | None = None,
-               progress: OnProgress | None = None) -> dict[str, int]:
-    """Write every table's CSV (and the anomaly labels) into ``directory``; return row counts.
+               progress: OnProgress | None = None,
+               digests: dict[str, str] | None = None) -> dict[str, int]:
+    """Write every table's CSV (and the anomaly labels) into ``directory``; return row counts
+    (and put each file's SHA-256 in ``digests``).
 
     With ``part``, only that part's blocks are written (the catalogue goes with part 1); the
     keys continue from the rows of the earlier parts, which their shapes count without
@@ -76,27 +100,40 @@ def write_csvs(settings: Settings, directory: Path, workers: int = 1, part: Part
         source = stack.enter_context(BlockSource(settings, catalogue, workers))
         handles = {}
         for name in TABLES + (LABELS_NAME,):
-            handles[name] = stack.enter_context(open(directory / _file(name), "w", newline="",
-                                                     encoding="utf-8", buffering=1 << 20))
+            handles[name] = stack.enter_context(HashedFile(directory / file_name(name)))
             header = anomalies.LABEL_HEADER if name == LABELS_NAME else HEADERS[name]
             handles[name].write(",".join(header) + "\n")
         if part is None or part.index == 1:
-            writer = csv.writer(handles["categories"], lineterminator="\n")
-            writer.writerows((cid, name, "" if parent is None else parent)
-                             for cid, name, parent in catalogue.categories)
-            csv.writer(handles["products"], lineterminator="\n").writerows(
-                (p.product_id, p.name, p.category_id, cents_to_str(p.price_cents))
-                for p in catalogue.products)
+            for name, rows in catalogue_rows(catalogue).items():
+                handles[name].write(_csv_text(rows))
             counts["categories"], counts["products"] = len(catalogue.categories), len(catalogue.products)
         written = 0
         for done, block in enumerate(source.blocks(block_ids), start=1):
             written += _write_block(handles, block, counts)
             if progress:
                 progress(done, len(block_ids), written)
+    if digests is not None:
+        digests.update({file_name(name): handle.digest.hexdigest() for name, handle in handles.items()})
     return counts
 
 
-def _file(name: str) -> str:
+def catalogue_rows(catalogue: Catalogue) -> dict[str, list[tuple]]:
+    """The categories' and products' rows as their CSVs hold them."""
+    return {"categories": [(cid, name, "" if parent is None else parent)
+                           for cid, name, parent in catalogue.categories],
+            "products": [(p.product_id, p.name, p.category_id, cents_to_str(p.price_cents))
+                         for p in catalogue.products]}
+
+
+def _csv_text(rows) -> str:
+    """Rows as ``csv.writer`` writes them, in one string (one write, not one per row)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def file_name(name: str) -> str:
+    """A table's CSV file name in a data directory (the labels file is already a path)."""
     return name if name == LABELS_NAME else f"{name}.csv"
 
 
@@ -110,7 +147,12 @@ def _write_block(handles: dict, block: Rendered, counts: dict[str, int]) -> int:
 
 
 def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
-                   part: Part | None = None) -> dict[str, Any]:
+                   part: Part | None = None, digests: dict[str, str] | None = None
+                   ) -> dict[str, Any]:
+    """The manifest of the files in ``directory`` (their SHA-256 from ``digests`` when the
+    writer computed them, else read back)."""
+    def sha256(name: str) -> str:
+        return digests[name] if digests and name in digests else sha256_file(directory / name)
     manifest: dict[str, Any] = {
         "generator": KIT_NAME,
         "generator_version": GENERATOR_VERSION,
@@ -120,9 +162,9 @@ def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
         "currency": settings.currency,
         "block_users": BLOCK_USERS,
         "files": [{"file": f"{table}.csv", "table": table, "rows": counts[table],
-                   "sha256": sha256_file(directory / f"{table}.csv")} for table in TABLES],
+                   "sha256": sha256(f"{table}.csv")} for table in TABLES],
         "labels": [{"file": LABELS_NAME, "rows": counts[LABELS_NAME],
-                    "sha256": sha256_file(directory / LABELS_NAME)}],
+                    "sha256": sha256(LABELS_NAME)}],
     }
     if part is not None:
         manifest["part"] = {"index": part.index, "count": part.count,
@@ -137,7 +179,21 @@ def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
 def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | None = None,
              progress: OnProgress | None = None) -> dict[str, Any]:
     """Generate the dataset (or one part of it) into ``out_dir`` atomically; return its manifest."""
-    out_dir = Path(out_dir)
+    def fill(staging: Path) -> dict[str, Any]:
+        digests: dict[str, str] = {}
+        counts = write_csvs(settings, staging, workers, part, progress, digests)
+        return build_manifest(settings, staging, counts, part, digests)
+
+    manifest = publish(settings, Path(out_dir), fill)
+    for entry in manifest["files"]:
+        log.info("wrote %s (%d rows)", Path(out_dir) / entry["file"], entry["rows"])
+    return manifest
+
+
+def publish(settings: Settings, out_dir: Path, fill: Callable[[Path], dict[str, Any]]
+            ) -> dict[str, Any]:
+    """Let ``fill`` write files and return the manifest in a staging directory, then swap it
+    in as ``out_dir`` whole, under the data lock; return the manifest."""
     parent = out_dir.parent
     with file_errors(parent, "create output directory"):
         parent.mkdir(parents=True, exist_ok=True)
@@ -150,16 +206,13 @@ def generate(settings: Settings, out_dir: Path, workers: int = 1, part: Part | N
             with file_errors(out_dir, "write the dataset to"):
                 log.info("generating seed %s, scale %s into %s", settings.seed,
                          settings.scale_label, out_dir)
-                counts = write_csvs(settings, staging, workers, part, progress)
-                manifest = build_manifest(settings, staging, counts, part)
+                manifest = fill(staging)
                 with open(staging / MANIFEST_NAME, "w", encoding="utf-8", newline="\n") as handle:
                     handle.write(to_json(manifest))
                 replace_dir(staging, out_dir, f".{out_dir.name}.", ".old")
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-    for entry in manifest["files"]:
-        log.info("wrote %s (%d rows)", out_dir / entry["file"], entry["rows"])
     return manifest
 
 
@@ -196,7 +249,7 @@ def _verify(out_dir: Path) -> list[str]:
     except (ValueError, OSError) as exc:
         raise KitError(f"{manifest_path}: unreadable manifest: {exc}") from None
     problems = []
-    for entry in manifest.get("files", []):
+    for entry in _entries(manifest):
         path = out_dir / entry["file"]
         if not path.exists():
             problems.append(f"{path}: missing")
@@ -210,3 +263,12 @@ def _verify(out_dir: Path) -> list[str]:
                 problems.append(f"{path}: SHA-256 differs from the manifest "
                                 f"(edited after generation?)")
     return problems
+
+
+def _entries(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files a manifest lists: a dataset's list, or a change batch's mapping by name."""
+    files = manifest.get("files", [])
+    if isinstance(files, dict):
+        return [{"file": name, **entry} for name, entry in
+                {**files, **manifest.get("labels", {})}.items()]
+    return files

@@ -26,7 +26,7 @@ CREATE TABLE users (
     signup_date   TIMESTAMP NOT NULL
                           CHECK (datetime(signup_date, '+0 days') IS signup_date), -- account creation time
     country       TEXT    NOT NULL CHECK (length(country) BETWEEN 1 AND 100),    -- country name (English)
-    city          TEXT    NOT NULL CHECK (length(city) BETWEEN 1 AND 100)        -- city name
+    city          TEXT    CHECK (city IS NULL OR length(city) BETWEEN 1 AND 100) -- city name; NULL when the customer gave none
 );
 
 -- table: The product catalogue; each product sits in one leaf category.
@@ -45,8 +45,12 @@ CREATE TABLE orders (
                           CHECK (datetime(order_date, '+0 days') IS order_date), -- time the order was placed
     status        TEXT    NOT NULL
                           CHECK (status IN ('pending', 'paid', 'shipped', 'delivered',
-                                            'cancelled', 'refunded')), -- fulfilment state
-    total_amount  DECIMAL(12,2) NOT NULL CHECK (total_amount >= 0) -- sum of the order's line totals
+                                            'cancelled', 'refunded')), -- fulfilment state: refunded when every line was refunded (a partial refund stays delivered)
+    total_amount  DECIMAL(12,2) NOT NULL CHECK (total_amount >= 0), -- sum of the order's line totals
+    shipped_at    TIMESTAMP
+                          CHECK (datetime(shipped_at, '+0 days') IS shipped_at), -- time the order left the warehouse; NULL until then
+    delivered_at  TIMESTAMP
+                          CHECK (datetime(delivered_at, '+0 days') IS delivered_at) -- time the order reached the customer; NULL until then
 );
 
 -- table: Order lines: one product, a quantity and the price paid per unit.
@@ -59,15 +63,15 @@ CREATE TABLE order_items (
     line_total    DECIMAL(12,2) NOT NULL CHECK (line_total > 0)  -- quantity x unit_price
 );
 
--- table: Payment attempts; failed attempts may precede the completed one.
+-- table: Payment attempts, charges and refunds; failed attempts may precede the completed charge, and each refunded order line is its own 'refunded' row.
 CREATE TABLE payments (
     payment_id    INTEGER PRIMARY KEY,                       -- payment key
     order_id      INTEGER NOT NULL REFERENCES orders (order_id), -- order being paid
     payment_method TEXT   NOT NULL CHECK (payment_method IN ('card', 'paypal', 'bank')), -- payment channel
-    amount        DECIMAL(12,2) NOT NULL CHECK (amount >= 0), -- amount charged or attempted
+    amount        DECIMAL(12,2) NOT NULL CHECK (amount >= 0), -- amount charged, attempted or refunded
     payment_date  TIMESTAMP NOT NULL
-                          CHECK (datetime(payment_date, '+0 days') IS payment_date), -- time of the attempt
-    status        TEXT    NOT NULL CHECK (status IN ('completed', 'failed', 'refunded')) -- outcome
+                          CHECK (datetime(payment_date, '+0 days') IS payment_date), -- time of the attempt, charge or refund
+    status        TEXT    NOT NULL CHECK (status IN ('completed', 'failed', 'refunded')) -- outcome: a completed charge, a failed attempt, or a refund
 );
 
 -- table: Product reviews by customers who received the product.
@@ -78,21 +82,25 @@ CREATE TABLE reviews (
     rating        INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5), -- stars, 1 to 5
     review_date   TIMESTAMP NOT NULL
                           CHECK (datetime(review_date, '+0 days') IS review_date), -- time of the review
-    title         TEXT    NOT NULL CHECK (length(title) BETWEEN 1 AND 200) -- review headline
+    title         TEXT    CHECK (title IS NULL OR length(title) BETWEEN 1 AND 200) -- review headline; NULL when the reviewer wrote none
 );
 
--- table: Provenance of the load: one 'file' row per CSV and one 'run' row per setting.
+-- table: Provenance: a 'file' row per loaded CSV, a 'run' row per setting, a 'batch' row per file of each change batch applied.
 CREATE TABLE submission_meta (
     meta_id       INTEGER PRIMARY KEY,                       -- row key
-    kind          TEXT    NOT NULL CHECK (kind IN ('file', 'run')), -- 'file' for a CSV, 'run' for a setting
-    file_name     TEXT,                                      -- CSV file name ('file' rows)
-    sha256        TEXT    CHECK (sha256 IS NULL OR length(sha256) = 64), -- SHA-256 of the CSV bytes ('file' rows)
-    row_count     INTEGER CHECK (row_count IS NULL OR row_count >= 0), -- data rows in the CSV ('file' rows)
-    key           TEXT,                                      -- setting name ('run' rows)
-    value         TEXT,                                      -- setting value ('run' rows)
+    kind          TEXT    NOT NULL CHECK (kind IN ('file', 'run', 'batch')), -- 'file' for a CSV, 'run' for a setting, 'batch' for a batch's file
+    file_name     TEXT,                                      -- CSV file name ('file' and 'batch' rows)
+    sha256        TEXT    CHECK (sha256 IS NULL OR length(sha256) = 64), -- SHA-256 of the CSV bytes ('file' and 'batch' rows)
+    row_count     INTEGER CHECK (row_count IS NULL OR row_count >= 0), -- data rows in the CSV ('file' and 'batch' rows)
+    key           TEXT,                                      -- setting name ('run' rows); the batch's last day, YYYY-MM-DD ('batch' rows)
+    value         TEXT,                                      -- setting value ('run' rows); the day before the batch's first, YYYY-MM-DD ('batch' rows)
+    inserted      INTEGER CHECK (inserted IS NULL OR inserted >= 0), -- rows the batch file inserted; the rest updated ('batch' rows)
     CHECK ((kind = 'file' AND file_name IS NOT NULL AND sha256 IS NOT NULL
-                          AND row_count IS NOT NULL AND key IS NULL)
-        OR (kind = 'run' AND key IS NOT NULL AND value IS NOT NULL AND file_name IS NULL)),
+                          AND row_count IS NOT NULL AND key IS NULL AND inserted IS NULL)
+        OR (kind = 'run' AND key IS NOT NULL AND value IS NOT NULL AND file_name IS NULL
+                         AND inserted IS NULL)
+        OR (kind = 'batch' AND file_name IS NOT NULL AND sha256 IS NOT NULL AND row_count IS NOT NULL
+                           AND key IS NOT NULL AND value IS NOT NULL AND inserted IS NOT NULL)),
     UNIQUE (kind, file_name, key)
 );
 

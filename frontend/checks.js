@@ -89,7 +89,7 @@ export function renderIntegrity(report, body) {
       h('td', {}, [code(t.file)]),
       h('td', {className: 'num', text: format('integer', t.csv_rows)}),
       h('td', {className: 'num', text: format('integer', t.db_rows)}),
-      h('td', {}, [badge(t.csv_rows !== null && t.csv_rows === t.db_rows, 'match', 'differ')]),
+      h('td', {}, [badge(t.csv_rows !== null && t.csv_rows + (t.batch_inserted || 0) === t.db_rows, 'match', 'differ')]),
       h('td', {}, [badge(t.sha256_matches === true, 'unchanged', t.sha256 ? 'changed' : 'missing')]),
     ]))),
   ]);

@@ -11,11 +11,19 @@ export function renderIdentity(report) {
     ['Generator', 'dataset-generator', `${dataset.generator} ${dataset.generator_version}`],
     ['Window', 'dataset-window', `${dateLabel(dataset.window_start)} ${DASH} ${dateLabel(dataset.window_end)}`],
     ['Currency', 'dataset-currency', format('text', dataset.currency || 'unknown')],
+    ['As of', 'dataset-as-of', dataset.as_of ? dateLabel(dataset.as_of) : 'unknown'],
   ];
+  const batches = Array.isArray(report.batches) ? report.batches : [];
+  if (batches.length) {  // how the data got to its as-of day: one batch per ingest.py --apply
+    items.push(['Batches', 'dataset-batches', `${batches.length} applied since ${dateLabel(batches[0].from)}`,
+      batches.map((b) => `${b.from} ${DASH} ${b.to}`).join('\n')]);
+  }
   const list = document.getElementById('dataset-identity');
   list.replaceChildren();
-  for (const [label, id, value] of items) {
-    append(list, h('div', {className: 'identity-item'}, [h('dt', {text: label}), h('dd', {id, text: value})]));
+  for (const [label, id, value, title] of items) {
+    const dd = h('dd', {id, text: value});
+    if (title) dd.title = title;
+    append(list, h('div', {className: 'identity-item'}, [h('dt', {text: label}), dd]));
   }
   const summary = expectObject(report.summary, 'summary');
   const status = document.getElementById('check-status');

@@ -7,17 +7,21 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from data_generation.model import DEFAULT_END, DEFAULT_START, Rates, Settings, load_config
+from data_generation.changes import changes as write_changes, snapshot
 from data_generation.writer import Part, generate, verify
 from db.connect import connect_readonly
+from db.sources import DataInput
 from db.dictionary.markdown import check_dictionary, write_dictionary
 from db.export.exporter import FORMATS, export
+from db.export.pgparts import PARTS_KIT_FILES, write_parts_kit
 from db.export.verify import verify_exports
+from db.ingest.apply import apply_batch
 from db.ingest.loader import ingest
 from db.profile.profiler import build_profile, write_profile
 from db.report.reporter import build_report, write_report
 from queries.runner import list_queries, load_query, run_query, write_result
 from utils.cli import shown
-from utils.config import CLV_QUERY, MANIFEST_NAME, ROOT
+from utils.config import CLV_QUERY, DATA_DIR, MANIFEST_NAME, ROOT
 from utils.currency import DEFAULT_CURRENCY
 from utils.errors import CheckFailed, KitError, UsageError, os_reason
 from utils.generated import generated_paths
@@ -36,32 +40,70 @@ def settings(seed: int, scale: float, config: Path | None, currency: str | None,
 
 
 def generate_data(out: Path, workers: int, part: int | None, parts: int | None, quiet: bool,
-                  *options) -> Lines:
-    """Write a dataset (or one of ``parts``) made with ``settings(*options)``; yield each
-    file with its row count."""
+                  *options, dates: Sequence[date | None] = (None, None, None),
+                  changes: bool = False) -> Lines:
+    """Write a dataset (or one of ``parts``) made with ``settings(*options)``; with ``dates``
+    (as-of, from, to) the store as of a day, or (``changes``) the batch between two days;
+    yield each file with its row count."""
     if (parts is None) != (part is None):
         raise UsageError("--parts and --part go together")
     if parts is not None and part > parts:
         raise UsageError(f"--part {part} is beyond --parts {parts}")
+    as_of, first, last = dates
+    _check_dates(out, as_of, first, last, changes, parts)
     chosen = settings(*options)
     progress = Progress("generating", enabled=not quiet)
     try:
-        manifest = generate(chosen, out, workers, Part(part, parts) if parts else None, progress)
+        if changes:
+            manifest = write_changes(chosen, out, first, last, workers, progress)
+        elif as_of is not None:
+            manifest = snapshot(chosen, out, as_of, workers, progress)
+        else:
+            manifest = generate(chosen, out, workers, Part(part, parts) if parts else None,
+                                progress)
     finally:
         progress.close()
-    for entry in manifest["files"] + manifest.get("labels", []):
-        yield f"{shown(out / entry['file'])}\t{entry['rows']} rows"
+    if changes:
+        for name, entry in {**manifest["files"], **manifest["labels"]}.items():
+            yield f"{shown(out / name)}\t{entry['rows']} rows"
+    else:
+        for entry in manifest["files"] + manifest.get("labels", []):
+            yield f"{shown(out / entry['file'])}\t{entry['rows']} rows"
     yield shown(out / MANIFEST_NAME)
 
 
-def verify_data(out: Path) -> Lines:
+def _check_dates(out: Path, as_of: date | None, first: date | None, last: date | None,
+                 changes: bool, parts: int | None) -> None:
+    """Which date options go with which action (their values: ``data_generation.changes``)."""
+    if changes:
+        if as_of is not None:
+            raise UsageError("--as-of goes with --generate; --changes takes --from and --to")
+        if first is None or last is None:
+            raise UsageError(f"--changes needs --{'from' if first is None else 'to'} DATE")
+        if out == DATA_DIR:
+            raise UsageError("--changes needs --out DIR: a batch must not replace the data "
+                             "directory")
+    elif first is not None or last is not None:
+        raise UsageError(f"--{'from' if first is not None else 'to'} goes with --changes")
+    if parts is not None and (changes or as_of is not None):
+        raise UsageError(f"--parts cannot be combined with --{'changes' if changes else 'as-of'}: "
+                         f"they write the whole store")
+
+
+def verify_data(out: Path, dates: Sequence[date | None] = (None, None, None)) -> Lines:
+    """Compare a data or batch directory with its manifest."""
+    for option, value in zip(("--as-of", "--from", "--to"), dates):
+        if value is not None:
+            action = "--generate" if option == "--as-of" else "--changes"
+            raise UsageError(f"{option} goes with {action}")
     problems = verify(out)
     if problems:
         raise CheckFailed(f"{len(problems)} file(s) differ from the manifest: {problems[0]}")
     yield f"{shown(out)}: every file matches manifest.json"
 
 
-def ingest_data(data_dir: Path, db: Path, schema: Path, quiet: bool = False) -> Lines:
+def ingest_data(data_dir: DataInput, db: Path, schema: Path, quiet: bool = False) -> Lines:
+    """Build ``db`` from a data directory or the parts of one (db/sources.py)."""
     progress = Progress("ingest", enabled=not quiet)
     try:
         loaded = ingest(data_dir, db, schema, progress=progress)
@@ -70,7 +112,15 @@ def ingest_data(data_dir: Path, db: Path, schema: Path, quiet: bool = False) -> 
     yield f"{shown(db)}\t{sum(f.rows for f in loaded)} rows from {len(loaded)} files"
 
 
-def report(db: Path, data_dir: Path, schema: Path, out_dir: Path) -> Lines:
+def apply_changes(batch_dir: Path, db: Path, schema: Path) -> Lines:
+    """Apply one change batch; yield what it did to each table and where the database stands."""
+    batch, applied = apply_batch(batch_dir, db, schema)
+    for item in applied:
+        yield f"{item.table}\t{item.inserted} inserted, {item.rows - item.inserted} updated"
+    yield f"{shown(db)}\tas of {batch.end} (batch {batch.start}..{batch.end} applied)"
+
+
+def report(db: Path, data_dir: DataInput, schema: Path, out_dir: Path) -> Lines:
     """Write report.md and report.json; fail (after naming them) if any check failed."""
     built = build_report(db, data_dir, schema)
     yield from map(shown, write_report(built, out_dir))
@@ -115,6 +165,12 @@ def clv_query(db: Path, out_dir: Path) -> list[Path]:
 def export_database(db: Path, out: Path, fmt: str, schema: Path) -> Lines:
     """Write one format, or ``all``, to ``out``/<format>/."""
     return map(shown, export(db, out, FORMATS if fmt == "all" else (fmt,), schema))
+
+
+def postgres_parts(data: DataInput, out: Path, schema: Path) -> Lines:
+    """Write ``out``/postgres-parts/, the psql kit that loads ``data``'s CSVs in place."""
+    directory = write_parts_kit(data, out, schema)
+    return (shown(directory / name) for name in PARTS_KIT_FILES)
 
 
 def verify_export(directory: Path, db: Path, schema: Path) -> Lines:

@@ -6,7 +6,8 @@
 -- Revenue orders have status paid, shipped or delivered; their revenue is total_amount.
 -- clv_Nd counts revenue orders placed fewer than N days after the user's signup, per
 -- cohort member, and is NULL until the cohort is mature: the last day of the cohort month
--- plus N days must not fall after the latest order_date in the data.
+-- plus N days must not fall after the day the data stands at: the as-of day submission_meta
+-- records (an as-of snapshot, advanced by each change batch applied), else the latest order_date.
 -- Money is summed in integer cents; every ratio is rounded half-up in integer arithmetic
 -- ((2a + b) / (2b)), so the results are exact, not float approximations.
 -- Shape for speed: orders are grouped per buyer in index order (idx_orders_user) with one
@@ -52,7 +53,9 @@ cohorts AS (
     GROUP BY cohort_month
 ),
 latest AS (
-    SELECT date(max(order_date)) AS latest_day FROM orders
+    SELECT coalesce((SELECT value FROM submission_meta WHERE kind = 'run' AND key = 'as_of'),
+                    date(max(order_date))) AS latest_day
+    FROM orders
 ),
 final AS (
     SELECT c.cohort_month,

@@ -34,7 +34,11 @@ from utils.cli import make_parser  # noqa: E402
 VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 FORMATS = ("json", "jsonl", "sqlite-dump", "postgres")
 OUTPUTS = ("data", "exports", "docs", "report.json", "report.md", "query_result.csv",
-           "query_result.json")
+           "query_result.json", "history")
+# The store over time (issue 19): a snapshot and a week's batch, made with run_all's settings.
+HISTORY = (("--generate", "--as-of", "2024-03-01", "--out", "history/asof"),
+           ("--changes", "--from", "2024-03-01", "--to", "2024-03-08", "--out", "history/batch"))
+GENERATOR_OPTIONS = ("--seed", "--scale", "--config", "--currency")
 _INTERPRETER_ROW = re.compile(rb"^.*\bpython_version\b.*\n", re.M)  # one row, every format
 _INTERPRETER_TABLE = "submission_meta"
 
@@ -66,8 +70,8 @@ def find_pythons() -> dict[str, Path | None]:
 
 
 def run_pipeline(python: Path | str, work: Path, *options: str) -> dict[str, str]:
-    """run_all.py (with ``options``) and every --verify in a fresh copy under ``work``;
-    the SHA-256 of each output.
+    """run_all.py (with ``options``), every --verify, an as-of snapshot and a change batch in a
+    fresh copy under ``work``; the SHA-256 of each output.
 
     Raises AssertionError naming the step that failed, with its stderr.
     """
@@ -75,6 +79,9 @@ def run_pipeline(python: Path | str, work: Path, *options: str) -> dict[str, str
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     steps = [["project/run_all.py", "--quiet", *options]]
     steps += [["project/export.py", "--verify", f"exports/{fmt}"] for fmt in FORMATS]
+    chosen = [part for i in range(0, len(options) - 1) if options[i] in GENERATOR_OPTIONS
+              for part in options[i:i + 2]]
+    steps += [["project/generate_data.py", "--quiet", *action, *chosen] for action in HISTORY]
     for step in steps:
         proc = subprocess.run([str(python), *step], cwd=repo, capture_output=True, text=True,
                               env=env, timeout=600)

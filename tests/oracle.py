@@ -6,6 +6,7 @@ the queries compute what their headers say.
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,7 +34,10 @@ def ratio(numerator, denominator, quantum: Decimal) -> Decimal | None:
 def cohort_clv(data_dir: Path) -> list[dict]:
     users = read(data_dir, "users")
     orders = read(data_dir, "orders")
-    latest = max(ts(o["order_date"]) for o in orders).date()
+    manifest = data_dir / "manifest.json"  # an as-of snapshot: maturity by its day
+    as_of = json.loads(manifest.read_text(encoding="utf-8")).get("as_of") \
+        if manifest.is_file() else None
+    latest = date.fromisoformat(as_of) if as_of else max(ts(o["order_date"]) for o in orders).date()
     signup = {u["user_id"]: ts(u["signup_date"]) for u in users}
     by_user: dict[str, list[tuple[datetime, Decimal]]] = defaultdict(list)
     for o in orders:

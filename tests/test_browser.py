@@ -23,12 +23,15 @@ import tempfile
 import threading
 import time
 import unittest
+from dataclasses import replace
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterator
 
 import helpers
+from data_generation.model import Rates
 from server.serve import make_server
 from db.report.reporter import build_report
 from db.connect import connect_readonly
@@ -465,9 +468,12 @@ class DashboardTest(BrowserCase):
     def setUpClass(cls) -> None:
         super().setUpClass()
         cls.root = cls.site("full")
-        # Seed 3 at scale 0.2 plants anomalies and flags more orders than it planted, so the
-        # anomaly panel shows a precision that is neither missing nor 100%.
-        cls.data_dir, cls.db_path = publish_small_dataset(cls.root, cls.work / "dataset", 3, 0.2)
+        # Seed 3 at scale 0.2 plants anomalies; with prices that do not deter buyers and no
+        # limit on dear baskets, one normal customer also orders over 2,500 right after
+        # signing up, so the anomaly panel shows a precision that is neither missing nor 100%.
+        rates = replace(Rates(), price_elasticity=0.0, expensive_price=100_000.0)
+        cls.data_dir, cls.db_path = publish_small_dataset(cls.root, cls.work / "dataset", 3, 0.2,
+                                                          rates=rates)
         cls.report = json.loads((cls.root / "report.json").read_text(encoding="utf-8"))
         cls.cohorts = json.loads((cls.root / "query_result.json").read_text(encoding="utf-8"))
         cls.api = {"db_path": cls.db_path, "data_dir": cls.data_dir}
@@ -498,6 +504,8 @@ class DashboardTest(BrowserCase):
         self.assertEqual(page.by_id("dataset-scale").text, str(dataset["scale"]))
         self.assertIn(dataset["generator_version"], page.by_id("dataset-generator").text)
         self.assertEqual(page.by_id("dataset-currency").text, "USD")
+        self.assertIn("2024", page.by_id("dataset-as-of").text)  # a full dataset: the window's end
+        self.assertRaises(AssertionError, page.by_id, "dataset-batches")
         hashes = [n.text for n in page.by_id("table-hashes").find_all("code")]
         self.assertEqual(hashes, [t["sha256"][:12] for t in self.report["tables"]])
 
@@ -750,6 +758,36 @@ class CurrencyTest(BrowserCase):
                    if td.attrs.get("data-column") == "total_amount"]
         self.assertTrue(amounts and all(a.startswith("\u20ac") for a in amounts), amounts)
         self.assertNotIn("$", "".join(n.text for n in page.find_all(cls="kpi-value")))
+
+
+class BatchedTest(BrowserCase):
+    """A database given change batches (ingest.py --apply): the header says as of when and how."""
+
+    def test_the_header_shows_the_as_of_day_and_the_batches(self) -> None:
+        import batches
+        from db.ingest.apply import apply_batch
+        from db.ingest.loader import ingest
+        root, work = self.site("batched"), self.work / "batched-data"
+        full = helpers.small_dataset(work / "full", seed=7, scale=0.1)
+        d0, d1, d2 = date(2023, 5, 1), date(2023, 5, 2), date(2023, 7, 1)
+        data_dir, db_path = batches.write_snapshot(full, d0, work / "data"), work / "db.sqlite"
+        ingest(data_dir, db_path, SCHEMA_PATH)
+        for first, last in ((d0, d1), (d1, d2)):
+            apply_batch(batches.write_changes(full, first, last, work / f"b{last}"), db_path,
+                        SCHEMA_PATH)
+        report = build_report(db_path, data_dir, SCHEMA_PATH)
+        (root / "report.json").write_text(to_json(report), encoding="utf-8")
+        conn = connect_readonly(db_path)
+        try:
+            write_result(run_query(conn, load_query(CLV_QUERY)), root, "query_result")
+        finally:
+            conn.close()
+        page = self.render(self.serve(root, db_path=db_path, data_dir=data_dir))
+        self.assertIn("2023", page.by_id("dataset-as-of").text)
+        self.assertTrue(page.by_id("dataset-batches").text.startswith("2 applied since"))
+        self.assertIn(f"{d1} \u2013 {d2}", page.by_id("dataset-batches").attrs.get("title", ""))
+        badges = page.by_id("row-counts-table").text
+        self.assertNotIn("differ", badges)  # base CSV rows + batch inserts = database rows
 
 
 class MissingDataTest(BrowserCase):

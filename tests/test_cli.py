@@ -152,7 +152,7 @@ class Pipeline(unittest.TestCase):
         cases = [
             (["generate_data.py", "--generate", "--scale", "-1"], 2, "argument --scale: must be a positive number"),
             (["generate_data.py", "--generate", "--seed", "4.2"], 2, "argument --seed: must be an integer"),
-            (["generate_data.py", "--seed", "1"], 2, "one of the arguments --generate --verify is required"),
+            (["generate_data.py", "--seed", "1"], 2, "one of the arguments --generate --changes --verify is required"),
             (["ingest.py", "--ingest", "--report"], 2, "not allowed with argument"),
             (["ingest.py", "--ingest", "--data-dir", "nowhere"], 1, "data directory .*nowhere does not exist"),
             (["ingest.py", "--report", "--db", "none.db"], 1, "no database at .*none.db; run ingest.py --ingest"),

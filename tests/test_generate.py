@@ -5,6 +5,7 @@ import ast
 import json
 import os
 import random
+import re
 import subprocess
 import unittest
 from collections import Counter, defaultdict
@@ -218,12 +219,63 @@ class Invariants(unittest.TestCase):
         self.assertEqual(len(emails), len(set(emails)))
         self.assertTrue(all(e.count("@") == 1 and e.split("@")[1].startswith("example.")
                             for e in emails))
+        with_id = [u for u in self.t["users"]  # the number is a scramble of the id, not the id
+                   if re.search(rf"(?<!\d){u['user_id']}(?!\d)", u["email"])]
+        self.assertLessEqual(len(with_id), len(emails) // 100)
+
+    def test_email_slugs_spell_out_letters_unicode_does_not_decompose(self) -> None:
+        from data_generation.people import ascii_slug
+        self.assertEqual([ascii_slug(n) for n in ("Michał", "Weiß", "Müller", "Åberg", "De Boer")],
+                         ["michal", "weiss", "muller", "aberg", "deboer"])
+        self.assertTrue(all(re.fullmatch(r"[a-z0-9._]+@example\.(com|net|org)", u["email"])
+                            for u in self.t["users"]))
+
+    def test_status_follows_shipping_and_delivery(self) -> None:
+        for order in self.t["orders"]:
+            shipped, delivered, status = order["shipped_at"], order["delivered_at"], order["status"]
+            self.assertEqual(shipped == "", status in ("pending", "paid", "cancelled"), order)
+            self.assertEqual(delivered == "", status not in ("delivered", "refunded"), order)
+            if delivered:
+                self.assertLessEqual(order["order_date"], shipped)
+                self.assertLess(shipped, delivered)
+
+    def test_refunds_are_whole_lines_after_delivery(self) -> None:
+        """Each refund row is one line's total, after delivery; all lines refunded: 'refunded'."""
+        lines, refunds = defaultdict(list), defaultdict(list)
+        for line in self.t["order_items"]:
+            lines[line["order_id"]].append(Decimal(line["line_total"]))
+        for p in self.t["payments"]:
+            if p["status"] == "refunded":
+                refunds[p["order_id"]].append(p)
+        partial = 0
+        for order in self.t["orders"]:
+            mine = refunds[order["order_id"]]
+            if not mine:
+                self.assertNotEqual(order["status"], "refunded")
+                continue
+            self.assertIn(order["status"], ("delivered", "refunded"))
+            remaining = list(lines[order["order_id"]])
+            for p in mine:
+                self.assertGreaterEqual(p["payment_date"], order["delivered_at"])
+                remaining.remove(Decimal(p["amount"]))  # one refund per returned line
+            self.assertEqual(order["status"] == "refunded", not remaining, order)
+            partial += order["status"] == "delivered"
+        self.assertGreater(partial, 0)
+
+    def test_product_names_unique_and_nullable_columns_used(self) -> None:
+        names = [p["name"] for p in self.t["products"]]
+        self.assertEqual(len(names), len(set(names)))
+        self.assertTrue(any(u["city"] == "" for u in self.t["users"]))
+        titles = [r["title"] for r in self.t["reviews"]]
+        self.assertGreater(titles.count(""), len(titles) // 2)
+        written = [t for t in titles if t]
+        self.assertGreater(len(set(written)), 0.6 * len(written))  # varied, not one per star
 
     def test_volumes_and_mix(self) -> None:
         n_users = len(self.t["users"])
         self.assertEqual(n_users, 1000)
         self.assertEqual(len(self.t["products"]), 300)
-        self.assertTrue(1.6 * n_users <= len(self.t["orders"]) <= 2.4 * n_users)
+        self.assertTrue(0.9 * n_users <= len(self.t["orders"]) <= 1.4 * n_users)  # churn: most buy once
         status = Counter(o["status"] for o in self.t["orders"])
         self.assertGreater(status["delivered"] / len(self.t["orders"]), 0.8)
         methods = Counter(p["payment_method"] for p in self.t["payments"])
@@ -329,6 +381,12 @@ class RateConfig(unittest.TestCase):
                                   ({"rates": {"basket_max": 2.5}}, "basket_max must be a non-negative integer"),
                                   ({"rates": {"method_weights": [1, 2]}}, "list of 3 non-negative numbers"),
                                   ({"rates": [1]}, "expected an object"),
+                                  ({"rates": {"country_method_factors": {"Atlantis": [1, 1, 1]}}},
+                                   "country_method_factors has an unknown key 'Atlantis'"),
+                                  ({"rates": {"country_method_factors": {"Germany": [1, 1]}}},
+                                   r"country_method_factors.Germany must be a list of 3"),
+                                  ({"rates": {"category_return_factors": [1]}},
+                                   "category_return_factors must be an object keyed by Books"),
                                   ({"currency": "USD", "curency": "EUR"}, "unknown key 'curency'"),
                                   ({"currency": "JPY"}, "currency JPY has 0 decimal places"),
                                   ({"currency": 5}, "currency 5 is not an ISO 4217"),
@@ -340,6 +398,22 @@ class RateConfig(unittest.TestCase):
         broken.write_text("{", encoding="utf-8")
         with self.assertRaisesRegex(UsageError, "broken.json: not valid JSON"):
             load_config(broken)
+
+    def test_a_country_table_merges_with_the_defaults(self) -> None:
+        rates = load_config(self.write({"rates": {"country_method_factors": {
+            "Germany": [0, 1, 0]}}})).rates
+        self.assertEqual(rates.country_method_factors["Germany"], (0, 1, 0))
+        self.assertEqual(rates.country_method_factors["Netherlands"],
+                         Rates().country_method_factors["Netherlands"])
+        tmp = helpers.temp_dir(self)
+        writer.generate(Settings(seed=1, scale=0.05, rates=rates), tmp / "data")
+        german = {u["user_id"] for u in oracle.read(tmp / "data", "users") if u["country"] == "Germany"}
+        orders = {o["order_id"] for o in oracle.read(tmp / "data", "orders") if o["user_id"] in german}
+        methods = Counter(p["payment_method"] for p in oracle.read(tmp / "data", "payments")
+                          if p["order_id"] in orders and p["status"] != "failed")
+        self.assertGreater(methods["paypal"], 0.9 * sum(methods.values()))  # splits use another
+        manifest = json.loads((tmp / "data" / "manifest.json").read_text())
+        self.assertEqual(manifest["rate_overrides"]["country_method_factors"]["Germany"], [0, 1, 0])
 
     def test_currency_from_the_file_and_the_command_line_wins(self) -> None:
         from pipeline.commands import settings

@@ -335,7 +335,7 @@ def order_without_lines(f: CsvFiles) -> dict:
     user = f.row("users.csv", 0)
     new_id = str(max(int(r[0]) for r in records[1:]) + 1)
     f.write("orders.csv", records + [[new_id, user["user_id"], user["signup_date"], "pending",
-                                      "0.00"]])
+                                      "0.00", "", ""]])
     return {"line": len(records) + 1}
 
 
@@ -397,7 +397,29 @@ def review_by_non_buyer(f: CsvFiles) -> dict:
 
 def paid_order_marked_pending(f: CsvFiles) -> dict:
     order = _revenue_order(f)
-    return f.edit("orders.csv", is_(order_id=order["order_id"]), status="pending")
+    return f.edit("orders.csv", is_(order_id=order["order_id"]), status="pending",
+                  shipped_at="", delivered_at="")
+
+
+def _delivered_without_refund(f: CsvFiles) -> dict:
+    refunded = {p["order_id"] for p in f.rows("payments.csv") if p["status"] == "refunded"}
+    return f.row("orders.csv", lambda r: r["status"] == "delivered" and r["order_id"] not in refunded)
+
+
+def delivered_order_without_delivery_time(f: CsvFiles) -> dict:
+    order = _delivered_without_refund(f)
+    return f.edit("orders.csv", is_(order_id=order["order_id"]), delivered_at="")
+
+
+def refund_above_the_charges(f: CsvFiles) -> dict:
+    order = _delivered_without_refund(f)
+    records = f.records("payments.csv")
+    new_id = str(max(int(r[0]) for r in records[1:]) + 1)
+    refund = Decimal(order["total_amount"]) + Decimal("1.00")
+    f.write("payments.csv", records + [[new_id, order["order_id"], "card", str(refund),
+                                        order["delivered_at"], "refunded"]])
+    return {"line": f.line("orders.csv", is_(order_id=order["order_id"])), "row": order,
+            "refund": refund}
 
 
 def latin1_name(f: CsvFiles) -> dict:
@@ -499,7 +521,7 @@ CASES = (
          ("users.csv line 1: header: missing column 'email'; unexpected column ' email'",)),
     Case("header: empty header line", header_blank,
          ("orders.csv line 1: header: missing columns 'order_id', 'user_id', 'order_date', "
-          "'status', 'total_amount' (expected ",)),
+          "'status', 'total_amount', 'shipped_at', 'delivered_at' (expected ",)),
     Case("header: no header row", header_removed,
          ("products.csv line 1: header: missing columns 'product_id', 'name', 'category_id', "
           "'price'; unexpected columns ",)),
@@ -584,7 +606,8 @@ CASES = (
          ("users.csv line {line}, column country: violates CHECK "
           "(length(country) BETWEEN 1 AND 100)",)),
     Case("check: city length", set_value("users.csv", 8, city=too_long(101)),
-         ("users.csv line {line}, column city: violates CHECK (length(city) BETWEEN 1 AND 100)",)),
+         ("users.csv line {line}, column city: violates CHECK "
+          "(city IS NULL OR length(city) BETWEEN 1 AND 100)",)),
     Case("check: product name length", set_value("products.csv", 5, name=too_long(201)),
          ("products.csv line {line}, column name: violates CHECK "
           "(length(name) BETWEEN 1 AND 200)",)),
@@ -618,7 +641,7 @@ CASES = (
          ("reviews.csv line {line}, column rating: violates CHECK (rating BETWEEN 1 AND 5)",)),
     Case("check: review title length", set_value("reviews.csv", 7, title=too_long(201)),
          ("reviews.csv line {line}, column title: violates CHECK "
-          "(length(title) BETWEEN 1 AND 200)",)),
+          "(title IS NULL OR length(title) BETWEEN 1 AND 200)",)),
 
     # Uniqueness.
     Case("unique: duplicated row", duplicate_row,
@@ -697,7 +720,7 @@ CASES = (
           "breaks check refunded_orders_refunded",)),
     Case("business: refund on an order that is not refunded", refund_on_paid_order,
          ("payments.csv line {line}, column status: refunded payment on a {order[status]} "
-          "order: breaks check refunds_only_on_refunded_orders",)),
+          "order: breaks check refunds_after_delivery",)),
     Case("business: paid order with the wrong payment", payment_amount_changed,
          ("orders.csv line {line}, column total_amount: {row[status]} order of "
           "{row[total_amount]} has completed payments of {paid}: breaks check "
@@ -713,6 +736,12 @@ CASES = (
     Case("business: pending order with a completed payment", paid_order_marked_pending,
          ("orders.csv line {line}, column status: pending order with a completed payment: "
           "breaks check unpaid_orders_uncharged",)),
+    Case("business: delivered order without a delivery time", delivered_order_without_delivery_time,
+         ("orders.csv line {line}, column status: delivered order with shipped_at "
+          "{row[shipped_at]} and delivered_at NULL: breaks check status_follows_fulfilment",)),
+    Case("business: refund above the charges", refund_above_the_charges,
+         ("orders.csv line {line}, column total_amount: refunds of {refund} exceed completed "
+          "charges of {row[total_amount]}: breaks check refunds_within_charges",)),
     # A zero-row table is still a table: the checks judge it like any other.
     Case("header-only order_items.csv", header_only("order_items.csv"),
          ("orders.csv line 2, column total_amount: total_amount is ",

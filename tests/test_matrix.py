@@ -70,7 +70,7 @@ class SizeAndShapeMatrix(unittest.TestCase):
     def setUpClass(cls) -> None:
         cls.case = unittest.TestCase()
         cls.tmp = helpers.temp_dir(cls.case)
-        cls.reference = cls.run_all(cls.tmp / "reference", 42, "0.1", "default")
+        cls.reference = cls.run_all(cls.tmp / "reference", 42, "0.15", "default")  # plants anomalies
 
     @classmethod
     def tearDownClass(cls) -> None:

@@ -93,8 +93,9 @@ class TinyDatasetProfile(unittest.TestCase):
         copy = helpers.temp_dir(self) / "dup.db"
         shutil.copy(self.db, copy)
         conn = sqlite3.connect(copy)
-        conn.execute("INSERT INTO orders (order_id, user_id, order_date, status, total_amount) "
-                     "SELECT 100, user_id, order_date, status, total_amount FROM orders "
+        conn.execute("INSERT INTO orders (order_id, user_id, order_date, status, total_amount, "
+                     "shipped_at, delivered_at) SELECT 100, user_id, order_date, status, "
+                     "total_amount, shipped_at, delivered_at FROM orders "
                      "WHERE order_id = 2")
         conn.commit()
         conn.close()

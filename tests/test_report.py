@@ -33,7 +33,13 @@ BREAKERS = {
                            " FROM payments p JOIN orders o USING (order_id)"
                            " WHERE o.status = 'delivered' AND p.status = 'completed')",
     "refunded_orders_refunded": "UPDATE payments SET status = 'failed' WHERE status = 'refunded'",
-    "refunds_only_on_refunded_orders": "UPDATE orders SET status = 'cancelled' WHERE status = 'refunded'",
+    "refunds_after_delivery": "UPDATE orders SET status = 'cancelled', shipped_at = NULL,"
+                              " delivered_at = NULL WHERE status = 'refunded'",
+    "refunds_within_charges": "UPDATE payments SET amount = amount + 1 WHERE payment_id = (SELECT"
+                              " min(p.payment_id) FROM payments p JOIN orders o USING (order_id)"
+                              " WHERE o.status = 'refunded' AND p.status = 'refunded')",
+    "status_follows_fulfilment": "UPDATE orders SET delivered_at = NULL WHERE order_id = (SELECT"
+                                 " min(order_id) FROM orders WHERE status = 'delivered')",
     "unpaid_orders_uncharged": "UPDATE orders SET status = 'pending' WHERE order_id = (SELECT min(order_id)"
                                " FROM orders WHERE status = 'delivered')",
     "reviews_by_buyers": "UPDATE reviews SET user_id = (SELECT max(user_id) FROM users)"

@@ -60,11 +60,13 @@ def add(parser: Any, *flags: str, **overrides: Any) -> None:
         parser.add_argument(flag, **{"type": path_arg, **OPTIONS.get(flag, {}), **overrides})
 
 
-def actions(parser: argparse.ArgumentParser, **helps: str) -> None:
-    """The command's actions (``--name``, help) as flags of which exactly one is given."""
+def actions(parser: argparse.ArgumentParser, **helps: str) -> Any:
+    """The command's actions (``--name``, help) as flags of which exactly one is given; the
+    group is returned for an action that takes a value."""
     group = parser.add_mutually_exclusive_group(required=True)
     for name, text in helps.items():
         group.add_argument(f"--{name}", action="store_true", help=text)
+    return group
 
 
 def execute(parser: KitArgumentParser, argv: Sequence[str] | None,
@@ -139,17 +141,24 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "--db": dict(default=DB_PATH, help="SQLite database file"),
     "--schema": dict(default=SCHEMA_PATH, help="schema file"),
     "--data-dir": dict(default=DATA_DIR, help="CSV directory"),
-    "--seed": dict(type=int_arg, default=DEFAULT_SEED, help="random seed"),
+    "--seed": dict(type=int_arg, default=DEFAULT_SEED,
+                   help="random seed: the same seed and scale give the same bytes"),
     "--scale": dict(type=positive_float, default=DEFAULT_SCALE,
-                    help="size factor: 1 is about 2,000 users and 4,000 orders"),
+                    help="size factor: 1 is about 2,000 users and 2,100 orders"),
     "--start": dict(type=date_arg), "--end": dict(type=date_arg),
+    "--as-of": dict(type=date_arg, metavar="DATE",
+                    help="write the store as it stood at the end of DATE (in the window)"),
+    "--from": dict(type=date_arg, metavar="D1", dest="from_",
+                   help="the batch starts after the end of D1 (the eve of --start: empty store)"),
+    "--to": dict(type=date_arg, metavar="D2", help="the batch ends with the end of D2"),
     "--workers": dict(type=positive_int,
                       help="generator processes; the output is identical for any number"),
     "--parts": dict(type=positive_int, metavar="K",
                     help="split the dataset into K parts and write only --part (like dbgen -C)"),
     "--part": dict(type=positive_int, metavar="I",
                    help="which part to write, 1..K (like dbgen -S); the parts' files, "
-                        "concatenated in order with one header, equal the whole dataset"),
+                        "concatenated in order with one header, equal the whole dataset, and "
+                        "ingest.py --data-dir takes the K part directories as one dataset"),
     "--currency": dict(type=currency_arg, metavar="CODE",  # None: the --config file's, or USD
                        help=f"ISO 4217 code the amounts are in (default: the --config file's "
                             f"\"currency\", else {DEFAULT_CURRENCY})"),

@@ -6,7 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 KIT_NAME = "ecommerce-kit"
-GENERATOR_VERSION = "2.0.0"
+GENERATOR_VERSION = "3.0.0"
 
 DEFAULT_SEED = 42
 DEFAULT_SCALE = 1.0

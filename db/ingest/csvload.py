@@ -56,8 +56,8 @@ class HashingReader(io.RawIOBase):
 class CsvSource:
     """The converted rows of one CSV in table column order, with line numbers, in blocks."""
 
-    def __init__(self, path: Path, table: Table) -> None:
-        self.path, self.table, self.name = path, table, path.name
+    def __init__(self, path: Path, table: Table, name: str | None = None) -> None:
+        self.path, self.table, self.name = path, table, name or path.name
         self.rows = 0
         self.sha256: Optional[str] = None
         self._record_line = 1  # first physical line of the record being read (slow path)

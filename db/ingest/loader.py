@@ -16,6 +16,7 @@ from itertools import chain
 from pathlib import Path
 
 from db.checks import Check, load_checks
+from db.sources import DataInput, Dataset, reading_dataset
 from db.ingest.csvload import CsvSource
 from db.ingest.provenance import (LoadedFile, read_manifest, warn_manifest_mismatch,
                                   warn_unknown_files, write_meta)
@@ -26,7 +27,7 @@ from db.statements import execute, execute_many
 from utils.config import CHECKS_DIR
 from utils.errors import KitError, file_errors
 from utils.fileio import atomic_path
-from utils.locking import exclusive_lock, reading_data
+from utils.locking import exclusive_lock
 from utils.progress import OnProgress
 
 log = logging.getLogger(__name__)
@@ -38,42 +39,46 @@ ROWS_PER_INSERT = 50      # rows per multi-row INSERT: one statement run per 50 
 CACHE_KIB = 4 * 1024
 
 
-def ingest(data_dir: Path, db_path: Path, schema_path: Path, checks_dir: Path = CHECKS_DIR,
+def ingest(data_dir: DataInput, db_path: Path, schema_path: Path, checks_dir: Path = CHECKS_DIR,
            progress: OnProgress | None = None) -> list[LoadedFile]:
-    """Load every table's CSV from ``data_dir`` into a new ``db_path``."""
+    """Load every table's CSV from ``data_dir`` (a data directory, or the parts of one:
+    see db/sources.py) into a new ``db_path``; return each file loaded."""
     schema = load_schema(schema_path)
     checks = load_checks(checks_dir)
-    data_dir, db_path = Path(data_dir), Path(db_path)
-    with reading_data(data_dir):  # a generator replacing data_dir waits, or we wait for it
-        if not data_dir.is_dir():
-            state = "is not a directory" if data_dir.exists() else "does not exist"
-            raise KitError(f"data directory {data_dir} {state}; run generate_data.py --generate")
-        warn_unknown_files(data_dir, schema)
-        manifest = read_manifest(data_dir)
+    db_path = Path(db_path)
+    with reading_dataset(data_dir) as dataset:  # a generator replacing it waits, or we wait
+        for directory in dataset.directories:
+            warn_unknown_files(directory, schema)
+        manifest = read_manifest(dataset.directory)
         with file_errors(db_path):  # CSV read errors are DataErrors already: the database side
-            loaded = _replace_database(schema, checks, data_dir, db_path, manifest, progress)
-    warn_manifest_mismatch(manifest, loaded)
+            loaded = _replace_database(schema, checks, dataset, db_path, manifest, progress)
+    warn_manifest_mismatch(dataset, loaded)
     log.info("loaded %d rows from %d files into %s", sum(f.rows for f in loaded), len(loaded), db_path)
     return loaded
 
 
-def _replace_database(schema: Schema, checks: list[Check], data_dir: Path, db_path: Path,
+def _replace_database(schema: Schema, checks: list[Check], dataset: Dataset, db_path: Path,
                       manifest: dict, progress: OnProgress | None) -> list[LoadedFile]:
     """Build into a temporary file beside ``db_path``, under the lock; swap it in on success."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(db_path.parent / f".{db_path.name}.lock", "ingest"):
-        for leftover in db_path.parent.glob(f".{db_path.name}.*.tmp"):
-            log.info("removing %s left by an interrupted ingest", leftover.name)
-            leftover.unlink()
+        remove_leftovers(db_path)
         with atomic_path(db_path) as tmp:
             conn = sqlite3.connect(str(tmp), isolation_level=None)
             try:
-                return _build(conn, schema, checks, data_dir, manifest, progress)
+                return _build(conn, schema, checks, dataset, manifest, progress)
             finally:
                 conn.close()
 
 
-def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_dir: Path,
+def remove_leftovers(db_path: Path) -> None:
+    """Delete the temporary copies an interrupted ingest or apply left (under the lock)."""
+    for leftover in db_path.parent.glob(f".{db_path.name}.*.tmp"):
+        log.info("removing %s left by an interrupted ingest or apply", leftover.name)
+        leftover.unlink()
+
+
+def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], dataset: Dataset,
            manifest: dict, progress: OnProgress | None = None) -> list[LoadedFile]:
     execute(conn, "PRAGMA journal_mode = MEMORY")  # OFF would make ROLLBACK TO undefined
     execute(conn, "PRAGMA synchronous = OFF")
@@ -81,22 +86,22 @@ def _build(conn: sqlite3.Connection, schema: Schema, checks: list[Check], data_d
     execute(conn, "PRAGMA foreign_keys = OFF")  # checked once, in bulk, before the commit
     conn.executescript(schema.table_sql())
     execute(conn, "BEGIN")
-    loaded = [_load_table(conn, table, data_dir / table.csv_name, progress)
-              for table in schema.data_tables]
+    loaded = [_load_table(conn, table, path, name, progress)  # parts in order: keys ascend
+              for table in schema.data_tables for name, path in dataset.files(table.csv_name)]
     for statement in schema.indexes:
         execute(conn, statement)
-    check_calendar(conn, schema, data_dir)
-    check_foreign_keys(conn, schema, data_dir)
+    check_calendar(conn, schema, dataset)
+    check_foreign_keys(conn, schema, dataset)
     check_counts(conn, loaded)
-    check_invariants(conn, schema, checks, data_dir)
-    write_meta(conn, schema, loaded, manifest)
+    check_invariants(conn, schema, checks, dataset)
+    write_meta(conn, schema, loaded, manifest, len(dataset.parts))
     execute(conn, "COMMIT")
     return loaded
 
 
-def _load_table(conn: sqlite3.Connection, table: Table, path: Path,
+def _load_table(conn: sqlite3.Connection, table: Table, path: Path, name: str,
                 progress: OnProgress | None = None) -> LoadedFile:
-    source = CsvSource(path, table)
+    source = CsvSource(path, table, name)
     size = path.stat().st_size if progress and path.is_file() else 0
     sql = insert_sql(table, 1)
     many_sql = insert_sql(table, ROWS_PER_INSERT)
@@ -113,7 +118,7 @@ def _load_table(conn: sqlite3.Connection, table: Table, path: Path,
         progress(size, size, source.rows, label=table.name)
     log.debug("%s: %d rows", path.name, source.rows)
     assert source.sha256 is not None
-    return LoadedFile(table.name, table.csv_name, source.rows, source.sha256)
+    return LoadedFile(table.name, name, source.rows, source.sha256)
 
 
 def insert_sql(table: Table, rows: int) -> str:

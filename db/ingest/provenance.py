@@ -3,13 +3,16 @@ and the run metadata written to ``submission_meta``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import platform
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from db.sources import Dataset
 from db.schema import Schema, quote
 from db.statements import execute_many
 from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE
@@ -18,6 +21,10 @@ from utils.errors import KitError, UsageError
 from utils.fileio import read_input_text, sha256_file
 
 log = logging.getLogger(__name__)
+
+# The manifest keys that, with seed, scale and generator version, make two datasets the same
+# store: a change batch applies only to a database whose settings fingerprint it shares.
+SETTINGS_KEYS = ("window", "currency", "block_users", "rate_overrides")
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ def read_manifest(data_dir: Path) -> dict:
             manifest["currency"] = check_currency(manifest["currency"], '"currency"')
         except UsageError as exc:
             raise KitError(f"{path}: {exc}") from None
+    if "as_of" in manifest:
+        manifest["as_of"] = check_day(manifest["as_of"], f'{path}: "as_of"')
     files = manifest.get("files", [])
     if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
         raise KitError(f"{path}: \"files\" is not a list of JSON objects")
@@ -54,7 +63,9 @@ def read_manifest(data_dir: Path) -> dict:
 
 
 def write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFile],
-               manifest: dict) -> None:
+               manifest: dict, parts: int = 0) -> None:
+    """One 'file' row per CSV loaded (each part's file, named ``<part directory>/<file>``)
+    and the run's settings; ``parts``: K for a dataset read from K parts."""
     table = quote(META_TABLE)
     execute_many(conn, f"INSERT INTO {table} (kind, file_name, sha256, row_count) "
                  "VALUES ('file', ?, ?, ?)",
@@ -71,9 +82,31 @@ def write_meta(conn: sqlite3.Connection, schema: Schema, loaded: list[LoadedFile
         "python_version": platform.python_version(),
         "sqlite_version": sqlite3.sqlite_version,
         "schema_sha256": sha256_file(schema.path),
+        "settings_sha256": settings_fingerprint(manifest),
     }
+    if "as_of" in manifest:  # a snapshot as of a day; a full dataset stands at the window's end
+        run["as_of"] = manifest["as_of"]
+    if parts:  # only a dataset read from parts says so: a whole one records what it did
+        run["parts"] = parts
     execute_many(conn, f"INSERT INTO {table} (kind, key, value) VALUES ('run', ?, ?)",
                  [(key, str(value)) for key, value in run.items()])
+
+
+def settings_fingerprint(manifest: dict) -> str:
+    """SHA-256 of the manifest's SETTINGS_KEYS as canonical JSON (absent keys as null)."""
+    chosen = {key: manifest.get(key) for key in SETTINGS_KEYS}
+    text = json.dumps(chosen, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def check_day(value: object, what: str) -> str:
+    """A day as the manifests write it, YYYY-MM-DD; else a KitError naming ``what``."""
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise KitError(f"{what} is not a date YYYY-MM-DD: {value!r}")
 
 
 def warn_unknown_files(data_dir: Path, schema: Schema) -> None:
@@ -83,8 +116,14 @@ def warn_unknown_files(data_dir: Path, schema: Schema) -> None:
             log.warning("ignoring %s: no table of that name in %s", path, schema.path.name)
 
 
-def warn_manifest_mismatch(manifest: dict, loaded: list[LoadedFile]) -> None:
-    recorded = {f.get("file"): f.get("sha256") for f in manifest.get("files", [])}
+def warn_manifest_mismatch(dataset: Dataset, loaded: list[LoadedFile]) -> None:
+    """Warn about each file loaded whose SHA-256 differs from its (part's) manifest."""
+    recorded = {}
+    for directory in dataset.directories:
+        manifest = read_manifest(directory) if (directory / MANIFEST_NAME).is_file() else {}
+        prefix = f"{directory.name}/" if dataset.parts else ""
+        recorded.update({f"{prefix}{entry.get('file')}": entry.get("sha256")
+                         for entry in manifest.get("files", [])})
     for item in loaded:
         if item.file_name in recorded and recorded[item.file_name] != item.sha256:
             log.warning("%s differs from %s (edited after generation?)", item.file_name, MANIFEST_NAME)

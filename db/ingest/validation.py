@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from db.checks import Check, run_check
@@ -19,6 +18,7 @@ from db.statements import fetch_all, fetch_one
 from utils.errors import DataError
 
 if TYPE_CHECKING:
+    from db.sources import Dataset
     from db.ingest.csvload import CsvSource
     from db.ingest.provenance import LoadedFile
 
@@ -54,7 +54,7 @@ def _first_column(expression: str, columns: tuple[str, ...]) -> str | None:
     return min(found, key=found.__getitem__) if found else None
 
 
-def check_calendar(conn: sqlite3.Connection, schema: Schema, data_dir: Path) -> None:
+def check_calendar(conn: sqlite3.Connection, schema: Schema, dataset: Dataset) -> None:
     """Dates and timestamps that are well formed but not on the calendar (2024-02-30).
 
     The fast path checks only their shape; the schema's CHECKs normally catch the rest at
@@ -76,8 +76,8 @@ def check_calendar(conn: sqlite3.Connection, schema: Schema, data_dir: Path) -> 
                     message = f"{row[1]!r} is not a valid {column.kind}"
                 except ValueProblem as exc:
                     message = str(exc)
-                raise DataError(table.csv_name, message, _line_of(table, data_dir, row[0]),
-                                column.name)
+                name, line = _line_of(table, dataset, row[0])
+                raise DataError(name, message, line, column.name)
 
 
 def _calendar_checked(conn: sqlite3.Connection, table: Table, column: str, function: str) -> bool:
@@ -89,7 +89,7 @@ def _calendar_checked(conn: sqlite3.Connection, table: Table, column: str, funct
                      rf"{name}\s*\)", sql, re.IGNORECASE) is not None
 
 
-def check_foreign_keys(conn: sqlite3.Connection, schema: Schema, data_dir: Path) -> None:
+def check_foreign_keys(conn: sqlite3.Connection, schema: Schema, dataset: Dataset) -> None:
     violation = fetch_one(conn, "PRAGMA foreign_key_check")
     if violation is None:
         return
@@ -100,25 +100,36 @@ def check_foreign_keys(conn: sqlite3.Connection, schema: Schema, data_dir: Path)
     column, parent_column = fk[3], fk[4] or "rowid"
     value = fetch_one(conn, f"SELECT {quote(column)} FROM {quote(table_name)} WHERE rowid = ?",
                       (rowid,))[0]
-    line = _line_of(table, data_dir, rowid)
-    raise DataError(table.csv_name, f"{value} does not match any {parent}.{parent_column} "
-                                    f"(dangling foreign key)", line, column)
+    name, line = _line_of(table, dataset, rowid)
+    raise DataError(name, f"{value} does not match any {parent}.{parent_column} "
+                          f"(dangling foreign key)", line, column)
 
 
-def _line_of(table: Table, data_dir: Path, key: object) -> int | None:
-    return find_line(data_dir / table.csv_name, table, table.primary_key, key) \
-        if table.primary_key else None
+def _line_of(table: Table, dataset: Dataset, key: object) -> tuple[str, int | None]:
+    """The file (its name in errors) and line of the row whose primary key is ``key``."""
+    files = dataset.files(table.csv_name)
+    if table.primary_key:
+        for name, path in files:
+            line = find_line(path, table, table.primary_key, key)
+            if line is not None:
+                return name, line
+    return (files[0][0] if len(files) == 1 else table.csv_name), None
 
 
 def check_counts(conn: sqlite3.Connection, loaded: Iterable[LoadedFile]) -> None:
-    for item in loaded:
-        (count,) = fetch_one(conn, f"SELECT count(*) FROM {quote(item.table)}")
-        if count != item.rows:
-            raise DataError(item.file_name, f"{item.rows} rows read but {count} in the database")
+    read: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for item in loaded:  # a table's parts: their rows together
+        read[item.table] = read.get(item.table, 0) + item.rows
+        names[item.table] = item.file_name if item.table not in names else f"{item.table} parts"
+    for table, rows in read.items():
+        (count,) = fetch_one(conn, f"SELECT count(*) FROM {quote(table)}")
+        if count != rows:
+            raise DataError(names[table], f"{rows} rows read but {count} in the database")
 
 
 def check_invariants(conn: sqlite3.Connection, schema: Schema, checks: list[Check],
-                      data_dir: Path) -> None:
+                      dataset: Dataset) -> None:
     for check in checks:
         outcome = run_check(conn, check, limit=1)
         if outcome.passed:
@@ -126,8 +137,9 @@ def check_invariants(conn: sqlite3.Connection, schema: Schema, checks: list[Chec
         key, detail = (list(outcome.examples[0]) + [None, None])[:2]
         table = schema.tables[check.table]
         more = f" (and {outcome.violations - 1} more)" if outcome.violations > 1 else ""
-        raise DataError(table.csv_name, f"{_one_line(detail)}: breaks check {check.name}, "
-                        f"{check.description}{more}", _line_of(table, data_dir, key), check.column)
+        name, line = _line_of(table, dataset, key)
+        raise DataError(name, f"{_one_line(detail)}: breaks check {check.name}, "
+                        f"{check.description}{more}", line, check.column)
 
 
 def _one_line(value: object) -> str:
