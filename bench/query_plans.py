@@ -29,6 +29,7 @@ PLANS_DIR = ROOT / "bench" / "plans"
 TARGET = 1.2
 log = logging.getLogger("bench")
 _INDEX = re.compile(r"CREATE INDEX (\w+) ON [^;]+", re.I)
+_KEY = re.compile(r"ON (\w+) \(([^)]*)\)")
 
 
 def candidate_indexes(path: Path) -> list[tuple[str, str]]:
@@ -53,7 +54,14 @@ def cpu_run(conn: sqlite3.Connection, sql: str, params: dict) -> tuple[float, li
 def copies(db: Path, work: Path, plans_dir: Path) -> dict[str, sqlite3.Connection]:
     """The kit's database and one copy per candidate index (and one with them all)."""
     conns = {"kit": sqlite3.connect(f"file:{db}?mode=ro", uri=True)}
-    candidates = candidate_indexes(plans_dir / "candidates.sql")
+    existing = index_keys(conns["kit"])
+    candidates = []
+    for name, sql in candidate_indexes(plans_dir / "candidates.sql"):
+        key = _KEY.search(sql)
+        if (key.group(1), tuple(c.strip() for c in key.group(2).split(","))) in existing:
+            log.info(f"  candidate {name} is already in the schema: not compared")
+        else:
+            candidates.append((name, sql))
     for label, statements in [*((name, [sql]) for name, sql in candidates),
                               ("all candidates", [sql for _, sql in candidates])]:
         target = work / f"plan-{len(conns)}.db"
@@ -63,6 +71,13 @@ def copies(db: Path, work: Path, plans_dir: Path) -> dict[str, sqlite3.Connectio
             conn.execute(statement)
         conns[label] = conn
     return conns
+
+
+def index_keys(conn: sqlite3.Connection) -> set[tuple[str, tuple[str, ...]]]:
+    """(table, key columns) of every index of the database."""
+    return {(table, tuple(row[2] for row in conn.execute(f"PRAGMA index_info({name})")))
+            for name, table in conn.execute("SELECT name, tbl_name FROM sqlite_master "
+                                            "WHERE type = 'index'")}
 
 
 def compare_query(query: Query, conns: dict[str, sqlite3.Connection], runs: int,

@@ -93,7 +93,8 @@ class QueryPlans(unittest.TestCase):
         plans.mkdir()
         (plans / "candidates.sql").write_text(
             "-- one candidate\nCREATE INDEX cand_orders ON orders (user_id, status, order_date, "
-            "total_amount);\n", encoding="utf-8")
+            "total_amount);\nCREATE INDEX cand_dup ON orders (order_date, status, total_amount, "
+            "user_id);\n", encoding="utf-8")  # the second is idx_orders_date: skipped
         (plans / "top_products.sql").write_text("SELECT 1 AS rank", encoding="utf-8")  # wrong rows
         clv = (PLANS_DIR.parents[1] / "queries" / "join_query.sql").read_text(encoding="utf-8")
         (plans / "join_query.sql").write_text(clv, encoding="utf-8")  # same SQL, same rows
