@@ -7,11 +7,15 @@ with the best configuration of each reference loader on the same CSVs and schema
 sqlite3 shell's .import tuned (512 MiB page cache, one transaction, indexes created after
 the load; install the shell with `apt-get install -y sqlite3` or your system's package,
 the step is skipped without it) and a bare csv + executemany load that validates nothing.
+Each library query of queries/ is timed (CPU seconds) against the best plan found for it
+in the same run (bench/query_plans.py). ``--steps`` times only some steps; the data and
+database the later ones need are still made, untimed.
 Writes bench/out/results.json and bench/out/results.md (ignored by git); ``--publish``
 refreshes the committed bench/results.json and bench/results.md that the README quotes.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -27,7 +31,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.generation import bench_generation, ratio_lines  # noqa: E402
+from bench.generation import bench_generation  # noqa: E402
+from bench.query_plans import compare_plans  # noqa: E402
+from bench.result_tables import markdown, ratios  # noqa: E402
 from utils import cli  # noqa: E402
 from utils.config import BENCH_OUT_DIR, BENCH_PUBLISHED_DIR, ROOT, SCHEMA_PATH  # noqa: E402
 
@@ -35,6 +41,7 @@ PROG = "bench/run.py"
 PY = sys.executable
 log = logging.getLogger("bench")
 MEASURE = str(ROOT / "bench" / "measure.py")
+STEPS = ("generate", "ingest", "report", "queries", "api", "e2e")
 
 
 def measure(args: list[str], runs: int, cwd: Path = ROOT) -> dict[str, Any]:
@@ -59,18 +66,22 @@ def measure(args: list[str], runs: int, cwd: Path = ROOT) -> dict[str, Any]:
 
 
 def timed_shell(command: list[str], runs: int, stdin_text: str, setup) -> dict[str, Any]:
-    """Wall time of an external command (the sqlite3 shell), ``setup`` before each run."""
+    """Wall and CPU time of an external command (the sqlite3 shell), ``setup`` before each run."""
+    import resource
     import time
-    seconds = []
+    seconds, cpu = [], []
     for _ in range(runs):
         setup()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run(command, input=stdin_text, capture_output=True, text=True)
         seconds.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if proc.returncode != 0 or proc.stderr.strip():
             raise SystemExit(f"bench: sqlite3 .import failed: {proc.stderr.strip()[-300:]}")
     return {"median_s": statistics.median(seconds), "min_s": min(seconds), "max_s": max(seconds),
-            "peak_rss_mib": None, "runs": runs}
+            "cpu_s": statistics.median(cpu), "peak_rss_mib": None, "runs": runs}
 
 
 def bench_api(db: Path, data_dir: Path, runs: int) -> dict[str, Any] | None:
@@ -111,8 +122,9 @@ def data_rows(data_dir: Path) -> int:
     return sum(f["rows"] for f in manifest["files"])
 
 
-def bench_scale(scale: str, workers_list: list[int], runs: int,
-                work: Path) -> tuple[list[dict], dict[str, Any]]:
+def bench_scale(scale: str, workers_list: list[int], runs: int, work: Path,
+                steps: set[str]) -> tuple[list[dict], dict[str, Any] | None, list[dict]]:
+    """The chosen ``steps`` at one scale: table rows, generation ratios, query plans."""
     rows_out: list[dict] = []
     data_dir, db = work / "data", work / "ecommerce.db"
 
@@ -123,38 +135,57 @@ def bench_scale(scale: str, workers_list: list[int], runs: int,
         log.info(f"  {step:<28} workers={workers or '-':<2} {result['median_s']:8.2f} s "
                  f"{result['rows_per_s'] or 0:>10,} rows/s  {result['peak_rss_mib'] or '-'} MiB")
 
-    generation = bench_generation(scale, workers_list, runs, work, measure, add)
+    generation = None
+    if "generate" in steps:
+        generation = bench_generation(scale, workers_list, runs, work, measure, add)
+    else:  # the data the other steps need, untimed
+        measure(["project/generate_data.py", "--generate", "--scale", scale, "--out", str(data_dir),
+                 "-q"], 1)
     rows = data_rows(data_dir)
-    add("ingest (all checks)", measure(["project/ingest.py", "--ingest", "--data-dir", str(data_dir),
-                                        "--db", str(db), "-q"], runs), rows)
-    add("report", measure(["project/ingest.py", "--report", "--data-dir", str(data_dir), "--db",
-                           str(db), "--out-dir", str(work), "-q"], runs), rows)
-    # The query reads the whole database: rows/s are database rows, as for the report.
-    add("CLV query", measure(["project/run_query.py", "--db", str(db), "--out-dir", str(work), "-q"],
-                             runs), rows)
-    api = bench_api(db, data_dir, runs)
-    if api:
-        api["scale"] = float(scale)
-        api["endpoints"] = bench_endpoints(db, data_dir)
-        rows_out.append(api)
-        log.info(f"  {'API (16 clients)':<28} {api['requests_per_s']:>10,} requests/s  "
-                 f"p50 {api['p50_ms']} ms  p99 {api['p99_ms']} ms")
+    ingest = ["project/ingest.py", "--ingest", "--data-dir", str(data_dir), "--db", str(db), "-q"]
+    if "ingest" in steps:
+        add("ingest (all checks)", measure(ingest, runs), rows)
+        reference_loaders(data_dir, work, runs, lambda step, result: add(step, result, rows))
+    elif steps & {"report", "queries", "api"}:
+        measure(ingest, 1)
+    if "report" in steps:
+        add("report", measure(["project/ingest.py", "--report", "--data-dir", str(data_dir), "--db",
+                               str(db), "--out-dir", str(work), "-q"], runs), rows)
+    plans: list[dict] = []
+    if "queries" in steps:  # the query reads the whole database: rows/s are database rows
+        add("CLV query", measure(["project/run_query.py", "--db", str(db), "--out-dir", str(work),
+                                  "-q"], runs), rows)
+        plans = compare_plans(db, work / "plans", max(runs, 5))
+    if "api" in steps:
+        api = bench_api(db, data_dir, runs)
+        if api:
+            api["scale"] = float(scale)
+            api["endpoints"] = bench_endpoints(db, data_dir)
+            rows_out.append(api)
+            log.info(f"  {'API (16 clients)':<28} {api['requests_per_s']:>10,} requests/s  "
+                     f"p50 {api['p50_ms']} ms  p99 {api['p99_ms']} ms")
+    if "e2e" in steps:
+        add("end to end (run_all.py --core-only)", measure(
+            ["project/run_all.py", "--core-only", "--scale", scale, "--workers",
+             str(max(workers_list)), "--data-dir", str(work / "e2e" / "data"), "--db",
+             str(work / "e2e" / "e.db"), "--out-dir", str(work / "e2e"), "-q"], runs),
+            rows, max(workers_list))
+    return rows_out, generation, plans
+
+
+def reference_loaders(data_dir: Path, work: Path, runs: int, add) -> None:
+    """The bare executemany load and the tuned sqlite3 shell's .import of the same CSVs."""
     add("python executemany, no checks", measure(
-        [str(ROOT / "bench" / "naive_ingest.py"), str(data_dir), str(work / "naive.db")], runs), rows)
+        [str(ROOT / "bench" / "naive_ingest.py"), str(data_dir), str(work / "naive.db")], runs))
     shell = shutil.which("sqlite3")
     if shell:
         target = work / "shell.db"
         add("sqlite3 shell .import (tuned)", timed_shell(
             [shell, str(target)], runs, shell_import_script(data_dir),
-            lambda: target.unlink() if target.exists() else None), rows)
+            lambda: target.unlink() if target.exists() else None))
     else:
         log.warning("  sqlite3 shell not found: install it (apt-get install -y sqlite3) "
                     "to compare with its .import")
-    add("end to end (run_all.py --core-only)", measure(
-        ["project/run_all.py", "--core-only", "--scale", scale, "--workers", str(max(workers_list)), "--data-dir",
-         str(work / "e2e" / "data"), "--db", str(work / "e2e" / "e.db"), "--out-dir",
-         str(work / "e2e"), "-q"], runs), rows, max(workers_list))
-    return rows_out, generation
 
 
 def shell_import_script(data_dir: Path) -> str:
@@ -184,44 +215,6 @@ def _shell_import(table, path: str) -> str:
             f"INSERT INTO {table.name} SELECT {columns} FROM {stage};\nDROP TABLE {stage};\n")
 
 
-def _scale(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
-def markdown(results: dict) -> str:
-    m = results["machine"]
-    lines = [f"Measured with `{results['command']}` on {m['cpus']} CPUs, {m['system']}, "
-             f"Python {m['python']}, SQLite {m['sqlite']}; median of {results['runs']} runs "
-             "(min-max), each step in a fresh process.", "",
-             "| step | scale | workers | rows | median s (min-max) | rows/s | peak RSS MiB |",
-             "|---|---|---|---|---|---|---|"]
-    for r in results["rows"]:
-        if "requests_per_s" in r:
-            continue
-        lines.append(f"| {r['step']} | {_scale(r['scale'])} | {r['workers'] or ''} | {r['rows']:,} | "
-                     f"{r['median_s']:.2f} ({r['min_s']:.2f}-{r['max_s']:.2f}) | "
-                     f"{'' if not r['rows_per_s'] else format(r['rows_per_s'], ',')} | "
-                     f"{'' if r['peak_rss_mib'] is None else r['peak_rss_mib']} |")
-    api = [r for r in results["rows"] if "requests_per_s" in r]
-    if api:
-        lines += ["", "| API, scale | requests/s | p50 ms | p90 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
-        lines += [f"| {_scale(r['scale'])} | {r['requests_per_s']:,} | {r['p50_ms']} | {r['p90_ms']} | "
-                  f"{r['p99_ms']} | {r['errors']} |" for r in api]
-        from bench.api_wrk import endpoint_table
-        for r in api:
-            lines += endpoint_table(_scale(r["scale"]), r.get("endpoints", []))
-    for ratio in results["ratios"]:
-        lines.append("")
-        lines.append(f"Scale {_scale(ratio['scale'])}: ingest with every check runs at {ratio['vs_sqlite_shell']}x "
-                     f"the speed of the tuned sqlite3 shell's .import into the same schema and "
-                     f"{ratio['vs_bare_executemany']}x that of a bare executemany load "
-                     "(speed ratios, above 1 is faster); the report takes "
-                     f"{ratio['report_vs_ingest']}x the ingest's time.")
-    for ratio in results.get("generation_ratios", []):
-        lines += ratio_lines(ratio, str(_scale(ratio["scale"])))
-    return "\n".join(lines) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = cli.make_parser(PROG, __doc__.split("\n")[0])
     parser.add_argument("--scales", type=comma_list(cli.positive_float), default="1,10",
@@ -229,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=comma_list(cli.positive_int), default="1,2",
                         help="generator workers to compare")
     parser.add_argument("--runs", type=cli.positive_int, default=3, help="runs per step")
+    parser.add_argument("--steps", type=comma_list(step_name), default=",".join(STEPS),
+                        help="comma-separated steps to time (the data and database the later "
+                             "steps need are still made, untimed)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--out-dir", type=cli.path_arg, default=BENCH_OUT_DIR,
                        help="where results.json and results.md go")
@@ -249,14 +245,18 @@ def main(argv: list[str] | None = None) -> int:
             "runs": args.runs,
             "machine": {"cpus": os.cpu_count(), "system": f"{platform.system()} {platform.machine()}",
                         "python": platform.python_version(), "sqlite": sqlite3.sqlite_version},
-            "rows": [], "ratios": [], "generation_ratios": []}
+            "rows": [], "ratios": [], "generation_ratios": [], "query_plans": []}
         for scale in scales:
             log.info(f"scale {scale}")
             with tempfile.TemporaryDirectory(prefix="ecomkit-bench-") as tmp:
-                rows, generation = bench_scale(scale, workers, args.runs, Path(tmp))
+                rows, generation, plans = bench_scale(scale, workers, args.runs, Path(tmp),
+                                                      set(args.steps))
             results["rows"] += rows
             results["ratios"].append(ratios(scale, rows))
-            results["generation_ratios"].append(generation)
+            if generation:
+                results["generation_ratios"].append(generation)
+            if plans:
+                results["query_plans"].append({"scale": float(scale), "queries": plans})
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         (out_dir / "results.md").write_text(markdown(results), encoding="utf-8")
@@ -268,6 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     return cli.run(PROG, body)
 
 
+def step_name(text: str) -> str:
+    if text not in STEPS:
+        raise argparse.ArgumentTypeError(f"unknown step {text!r} (known: {', '.join(STEPS)})")
+    return text
+
+
 def comma_list(check):
     """An argparse type: a comma-separated list, each item checked, kept as typed text."""
     def parse(text: str) -> list[str]:
@@ -277,15 +283,6 @@ def comma_list(check):
         return items
     return parse
 
-
-def ratios(scale: str, rows: list[dict]) -> dict[str, Any]:
-    by_step = {r["step"]: r for r in rows}
-    ours = by_step["ingest (all checks)"]["median_s"]
-    shell = by_step.get("sqlite3 shell .import (tuned)")
-    return {"scale": float(scale),
-            "vs_sqlite_shell": round(shell["median_s"] / ours, 2) if shell else None,
-            "vs_bare_executemany": round(by_step["python executemany, no checks"]["median_s"] / ours, 2),
-            "report_vs_ingest": round(by_step["report"]["median_s"] / ours, 2)}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -108,9 +108,9 @@ CREATE TABLE submission_meta (
 CREATE INDEX idx_categories_parent   ON categories (parent_id);
 CREATE INDEX idx_users_signup        ON users (signup_date);
 CREATE INDEX idx_products_category   ON products (category_id);
-CREATE INDEX idx_orders_user         ON orders (user_id, order_date);
-CREATE INDEX idx_orders_date         ON orders (order_date);
-CREATE INDEX idx_order_items_order   ON order_items (order_id);
+CREATE INDEX idx_orders_user         ON orders (user_id, order_date, status, total_amount);
+CREATE INDEX idx_orders_date         ON orders (order_date, order_id, status, total_amount, user_id);
+CREATE INDEX idx_order_items_order   ON order_items (order_id, product_id);
 CREATE INDEX idx_order_items_product ON order_items (product_id);
 CREATE INDEX idx_payments_order      ON payments (order_id);
 CREATE INDEX idx_reviews_product     ON reviews (product_id);

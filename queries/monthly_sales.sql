@@ -5,7 +5,7 @@
 -- Revenue orders are paid, shipped or delivered, counted in the month they were placed.
 WITH revenue_orders AS (
     SELECT substr(order_date, 1, 7) AS month, CAST(round(total_amount * 100) AS INTEGER) AS cents
-    FROM orders
+    FROM orders INDEXED BY idx_orders_date  -- covering, in date order: the grouping sorts sorted input
     WHERE status IN ('paid', 'shipped', 'delivered')
 ),
 final AS (

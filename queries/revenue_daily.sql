@@ -6,7 +6,7 @@
 -- Days without a revenue order are absent.
 WITH revenue_orders AS (
     SELECT date(order_date) AS day, CAST(round(total_amount * 100) AS INTEGER) AS cents
-    FROM orders
+    FROM orders INDEXED BY idx_orders_date  -- covering, in date order: the grouping sorts sorted input
     WHERE status IN ('paid', 'shipped', 'delivered')
       AND (:from IS NULL OR order_date >= :from)
       AND (:to IS NULL OR order_date < date(:to, '+1 day'))

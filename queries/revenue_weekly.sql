@@ -6,7 +6,7 @@
 WITH revenue_orders AS (
     SELECT date(order_date, '-6 days', 'weekday 1') AS week_start,
            CAST(round(total_amount * 100) AS INTEGER) AS cents
-    FROM orders
+    FROM orders INDEXED BY idx_orders_date  -- covering, in date order: the grouping sorts sorted input
     WHERE status IN ('paid', 'shipped', 'delivered')
 ),
 final AS (

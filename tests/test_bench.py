@@ -81,6 +81,39 @@ class ReferenceLoaders(unittest.TestCase):
                 self.assertEqual(theirs.execute(query).fetchone(), ours.execute(query).fetchone())
 
 
+class QueryPlans(unittest.TestCase):
+    """Issue 17: each library query is timed against candidate plans that return its rows."""
+
+    def test_every_query_is_compared_and_a_plan_with_other_rows_does_not_count(self) -> None:
+        from bench.query_plans import PLANS_DIR, compare_plans
+        from queries.runner import list_queries
+        tmp = helpers.temp_dir(self)
+        _, db = helpers.small_database(tmp, seed=5, scale=0.05)
+        plans = tmp / "plans"
+        plans.mkdir()
+        (plans / "candidates.sql").write_text(
+            "-- one candidate\nCREATE INDEX cand_orders ON orders (user_id, status, order_date, "
+            "total_amount);\nCREATE INDEX cand_dup ON orders (order_date, order_id, status, "
+            "total_amount, user_id);\n", encoding="utf-8")  # the second is idx_orders_date: skipped
+        (plans / "top_products.sql").write_text("SELECT 1 AS rank", encoding="utf-8")  # wrong rows
+        clv = (PLANS_DIR.parents[1] / "queries" / "join_query.sql").read_text(encoding="utf-8")
+        (plans / "join_query.sql").write_text(clv, encoding="utf-8")  # same SQL, same rows
+        with self.assertLogs("bench", "WARNING") as logs:
+            rows = {r["query"]: r for r in compare_plans(db, tmp / "work", 2, plans)}
+        self.assertEqual(sorted(rows), sorted(q.path.stem for q in list_queries()))
+        self.assertIn("top_products: plan 'rewrite top_products.sql' returns other rows", logs.output[0])
+        self.assertNotIn("rewrite top_products.sql", rows["top_products"]["plans"])
+        self.assertIn("rewrite join_query.sql", rows["join_query"]["plans"])
+        for row in rows.values():
+            self.assertIn("kit", row["plans"])  # each candidate timed, or unused by the planner
+            self.assertEqual(sorted({*row["plans"], *row["same_plan"]} - {"rewrite join_query.sql"}),
+                             ["all candidates", "cand_orders", "kit"])
+            self.assertEqual(row["ratio"], round(row["kit_cpu_s"] / row["best_cpu_s"], 2))
+            self.assertGreaterEqual(row["ratio"], 1.0)  # the kit's own plan is a candidate too
+        self.assertTrue(any("cand_orders" in row["plans"] for row in rows.values()))
+        self.assertIn("cand_orders", rows["payment_methods"]["same_plan"])  # no orders read: not timed
+
+
 if __name__ == "__main__":
     unittest.main()
 
