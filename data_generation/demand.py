@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 from data_generation.catalogue import Catalogue
 from data_generation.pools import CATEGORY_TREE
@@ -23,7 +23,7 @@ from data_generation.pools import CATEGORY_TREE
 
 class Table(NamedTuple):
     cum: array        # cumulative weights
-    index: array      # product index of each entry
+    index: Optional[array]  # product index of each entry; None: every product, in order
 
 
 class Demand:
@@ -54,7 +54,8 @@ class Demand:
             cum = self.tables[level][returned].cum
             table = self.tables[level][returned]
         i = bisect_right(cum, r * cum[-1])
-        return table.index[i if i < len(cum) else len(cum) - 1]
+        i = i if i < len(cum) else len(cum) - 1
+        return i if table.index is None else table.index[i]
 
 
 def _table(weights: list[float], excluded) -> Table:
@@ -68,4 +69,5 @@ def _table(weights: list[float], excluded) -> Table:
             index.append(i)
     if cum and cum[-1] <= 0.0:  # every weight zero (a rate of 0): uniform
         cum = array("d", range(1, len(cum) + 1))
-    return Table(cum, index)
+    # without exclusions every product has an entry, in order: no index array (6 MB at scale 100)
+    return Table(cum, None if excluded is None else index)
