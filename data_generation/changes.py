@@ -22,8 +22,8 @@ from data_generation.model import BLOCK_USERS, Clock, Settings, rate_overrides
 from data_generation.anomalies import LABEL_HEADER
 from data_generation.parallel import BlockSource
 from data_generation.writer import (HEADERS, TABLES, build_manifest, catalogue_rows, file_name,
-                                    publish)
-from utils.config import GENERATOR_VERSION, KIT_NAME, LABELS_NAME
+                                    manifest_identity, publish)
+from utils.config import LABELS_NAME
 from utils.errors import UsageError
 from utils.fileio import sha256_file
 from utils.progress import OnProgress
@@ -160,13 +160,7 @@ def batch_manifest(settings: Settings, directory: Path, counts: dict[str, int], 
 
     manifest: dict[str, Any] = {
         "kind": "changes",
-        "generator": KIT_NAME,
-        "generator_version": GENERATOR_VERSION,
-        "seed": settings.seed,
-        "scale": settings.scale_label,
-        "window": {"start": f"{settings.start} 00:00:00", "end": f"{settings.end} 23:59:59"},
-        "currency": settings.currency,
-        "block_users": BLOCK_USERS,
+        **manifest_identity(settings),
         "from": str(first),
         "to": str(last),
         "files": {file_name(name): entry(name) for name in TABLES},

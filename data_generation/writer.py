@@ -146,6 +146,19 @@ def _write_block(handles: dict, block: Rendered, counts: dict[str, int]) -> int:
     return sum(block.counts)
 
 
+def manifest_identity(settings: Settings) -> dict[str, Any]:
+    """The keys every manifest of a dataset, part, snapshot or batch starts with, in order."""
+    return {
+        "generator": KIT_NAME,
+        "generator_version": GENERATOR_VERSION,
+        "seed": settings.seed,
+        "scale": settings.scale_label,
+        "window": {"start": f"{settings.start} 00:00:00", "end": f"{settings.end} 23:59:59"},
+        "currency": settings.currency,
+        "block_users": BLOCK_USERS,
+    }
+
+
 def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
                    part: Part | None = None, digests: dict[str, str] | None = None
                    ) -> dict[str, Any]:
@@ -154,13 +167,7 @@ def build_manifest(settings: Settings, directory: Path, counts: dict[str, int],
     def sha256(name: str) -> str:
         return digests[name] if digests and name in digests else sha256_file(directory / name)
     manifest: dict[str, Any] = {
-        "generator": KIT_NAME,
-        "generator_version": GENERATOR_VERSION,
-        "seed": settings.seed,
-        "scale": settings.scale_label,
-        "window": {"start": f"{settings.start} 00:00:00", "end": f"{settings.end} 23:59:59"},
-        "currency": settings.currency,
-        "block_users": BLOCK_USERS,
+        **manifest_identity(settings),
         "files": [{"file": f"{table}.csv", "table": table, "rows": counts[table],
                    "sha256": sha256(f"{table}.csv")} for table in TABLES],
         "labels": [{"file": LABELS_NAME, "rows": counts[LABELS_NAME],

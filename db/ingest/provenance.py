@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from db.sources import Dataset
+from db.sources import Dataset, read_manifest_file
 from db.schema import Schema, quote
 from db.statements import execute_many
 from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE
 from utils.currency import check_currency
 from utils.errors import KitError, UsageError
-from utils.fileio import read_input_text, sha256_file
+from utils.fileio import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +40,7 @@ def read_manifest(data_dir: Path) -> dict:
     if not path.exists():
         log.warning("no %s in %s: seed and scale will be recorded as unknown", MANIFEST_NAME, data_dir)
         return {}
-    try:
-        manifest = json.loads(read_input_text(path))
-    except (ValueError, OSError) as exc:
-        raise KitError(f"{path}: unreadable manifest: {exc}") from None
-    if not isinstance(manifest, dict):
-        raise KitError(f"{path}: the manifest is not a JSON object")
+    manifest = read_manifest_file(path)
     # The fields read later must have the right shape, or a bad manifest fails after the swap.
     if not isinstance(manifest.get("window", {}), dict):
         raise KitError(f"{path}: \"window\" is not a JSON object")
