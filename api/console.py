@@ -57,6 +57,10 @@ class Console:
         # read the schema now: its first parse reports internal steps to an authorizer
         self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         self._saw_select = False
+        # Python < 3.11 keeps at least 5 prepared statements whatever cached_statements says,
+        # and a statement taken from that cache is not authorized again: the texts the
+        # authorizer passed as a SELECT on this connection are remembered
+        self._selects: set[str] = set()
         self.conn.set_authorizer(self._authorize)
 
     def close(self) -> None:
@@ -84,8 +88,11 @@ class Console:
         cursor = None
         try:
             cursor = self.conn.execute(sql, dict(params))
-            if not self._saw_select or cursor.description is None:
+            if not (self._saw_select or sql in self._selects) or cursor.description is None:
                 raise bad_parameter("only a SELECT (or WITH ... SELECT) statement can run here")
+            if len(self._selects) >= 256:
+                self._selects.clear()
+            self._selects.add(sql)
             rows, truncated = _fetch(cursor, limits.max_rows, deadline)
         except (sqlite3.Error, sqlite3.Warning) as exc:  # Warning: two statements, Python < 3.11
             raise bad_parameter(_message(exc, limits, time.perf_counter() > deadline, sql)) from None
