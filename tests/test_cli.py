@@ -144,7 +144,7 @@ class Pipeline(unittest.TestCase):
                 proc = self.run_ok(*script.split(), "--help", cwd=self.repo)
                 usage = proc.stdout.split("\n\n")[0]
                 for option in ("-h", "-q", "-v"):
-                    self.assertRegex(usage, rf"[[ ]{option}[] ]", option)
+                    self.assertRegex(usage, rf"[\[ ]{option}[\] ]", option)
                 for option in ("--help", "--quiet", "--verbose"):
                     self.assertIn(option, proc.stdout)
 
