@@ -48,10 +48,6 @@ def normal(rng: Random) -> float:
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * rng.random())
 
 
-def lognormal(rng: Random, median: float, sigma: float) -> float:
-    return median * math.exp(sigma * normal(rng))
-
-
 def exp_clip(sigma: float, z: float, limit: float = 1.5) -> float:
     """exp(sigma * z) with z clipped to [-limit, limit]: a log-normal factor without wild tails."""
     return math.exp(sigma * max(-limit, min(limit, z)))
@@ -94,32 +90,6 @@ def poisson(rng: Random, lam: float) -> int:
         count += 1
         product *= rng.random()
     return count
-
-
-def negative_binomial(rng: Random, shape: float, mean: float) -> int:
-    """Gamma(shape)-mixed Poisson count with the given mean, by inverse CDF: one draw.
-
-    The same distribution as ``poisson(rng, gamma(rng, shape, mean / shape))``, at the cost
-    of one ``random()`` and a short walk up the probabilities.
-    """
-    if mean <= 0.0:
-        return 0
-    q = mean / (shape + mean)
-    probability = (1.0 - q) ** shape
-    cumulative_p, u, count = probability, rng.random(), 0
-    while u > cumulative_p and probability > 0.0:  # the tail underflows to 0: the walk ends
-        count += 1
-        probability *= (count - 1 + shape) / count * q
-        cumulative_p += probability
-    return count
-
-
-def truncated_geometric(rng: Random, p: float, maximum: int) -> int:
-    """1..maximum with P(k) proportional to (1-p)^(k-1): a basket-size decay."""
-    k = 1
-    while k < maximum and rng.random() > p:
-        k += 1
-    return k
 
 
 def permutation(rng: Random, n: int) -> list[int]:
