@@ -132,8 +132,13 @@ class PartsAsOneDataset(unittest.TestCase):
         manifest = json.loads((odd / "p2" / "manifest.json").read_text())
         manifest["seed"] = 9
         (odd / "p2" / "manifest.json").write_text(json.dumps(manifest))
+        shutil.copytree(self.parts[2], odd / "p3")  # a later part's manifest: checked before the build
+        manifest = json.loads((odd / "p3" / "manifest.json").read_text())
+        manifest["files"] = "none"
+        (odd / "p3" / "manifest.json").write_text(json.dumps(manifest))
         p1, p2, p3, p4 = map(str, self.parts)
         cases = [
+            ([p1, p2, str(odd / "p3"), p4], 'p3/manifest.json: "files" is not a list'),
             ([p1, p2, p4], "part 3 of 4 is missing"),
             ([p1, p2, p2, p3, p4], "p2: part 2 of 4 is given twice"),
             ([p1, str(odd / "p2"), p3, p4], "p2/manifest.json: seed 9 differs from 8 in"),

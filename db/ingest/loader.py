@@ -49,10 +49,11 @@ def ingest(data_dir: DataInput, db_path: Path, schema_path: Path, checks_dir: Pa
     with reading_dataset(data_dir) as dataset:  # a generator replacing it waits, or we wait
         for directory in dataset.directories:
             warn_unknown_files(directory, schema)
-        manifest = read_manifest(dataset.directory)
+        # every part's manifest is read and checked before the build: none fails after the swap
+        manifests = [read_manifest(directory) for directory in dataset.directories]
         with file_errors(db_path):  # CSV read errors are DataErrors already: the database side
-            loaded = _replace_database(schema, checks, dataset, db_path, manifest, progress)
-    warn_manifest_mismatch(dataset, loaded)
+            loaded = _replace_database(schema, checks, dataset, db_path, manifests[0], progress)
+    warn_manifest_mismatch(dataset, manifests, loaded)
     log.info("loaded %d rows from %d files into %s", sum(f.rows for f in loaded), len(loaded), db_path)
     return loaded
 

@@ -111,11 +111,12 @@ def warn_unknown_files(data_dir: Path, schema: Schema) -> None:
             log.warning("ignoring %s: no table of that name in %s", path, schema.path.name)
 
 
-def warn_manifest_mismatch(dataset: Dataset, loaded: list[LoadedFile]) -> None:
-    """Warn about each file loaded whose SHA-256 differs from its (part's) manifest."""
+def warn_manifest_mismatch(dataset: Dataset, manifests: list[dict],
+                           loaded: list[LoadedFile]) -> None:
+    """Warn about each file loaded whose SHA-256 differs from its (part's) manifest
+    (``manifests``: each directory's, in ``dataset.directories`` order)."""
     recorded = {}
-    for directory in dataset.directories:
-        manifest = read_manifest(directory) if (directory / MANIFEST_NAME).is_file() else {}
+    for directory, manifest in zip(dataset.directories, manifests):
         prefix = f"{directory.name}/" if dataset.parts else ""
         recorded.update({f"{prefix}{entry.get('file')}": entry.get("sha256")
                          for entry in manifest.get("files", [])})
