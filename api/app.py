@@ -86,8 +86,10 @@ class Api:
         etag = None
         if route.etag == "dataset":
             assert session.snapshot is not None
+            # analytics key on their parsed values, which leave out format=: say it here
             etag = _etag(session.snapshot.fingerprint, path,
-                         _normalized(params) if route.tag == "analytics" else query)
+                         _normalized(params) + ("&format=csv" if as_csv else "")
+                         if route.tag == "analytics" else query)
             if etag_matches(if_none_match, etag):
                 return _not_modified(route, headers, etag)
 

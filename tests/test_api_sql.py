@@ -190,6 +190,16 @@ class CsvFormsTest(SqlCase):
         empty = api_helpers.request(self.port, "/api/users.csv?country=Nowhere")
         self.assertEqual(empty.body.decode().count("\n"), 1)   # the header alone
 
+    def test_format_csv_after_the_json_form_is_csv(self) -> None:
+        """An analytics body is cached by its parsed values: format= is part of the key."""
+        path = "/api/analytics/top-products?limit=3"
+        as_json = api_helpers.request(self.port, path)
+        as_csv = api_helpers.request(self.port, path + "&format=csv")
+        self.assertEqual(as_json.headers["Content-Type"].split(";")[0], "application/json")
+        self.assertEqual(as_csv.headers["Content-Type"], "text/csv; charset=utf-8")
+        self.assertNotEqual(as_csv.headers["ETag"], as_json.headers["ETag"])
+        self.assertEqual(len(list(csv.reader(io.StringIO(as_csv.body.decode())))), 4)
+
     def test_csv_only_where_documented(self) -> None:
         self.assertEqual(api_helpers.request(self.port, "/api/health.csv").status, 404)
         self.assertEqual(api_helpers.request(self.port, "/api/users/1.csv").status, 400)
