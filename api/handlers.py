@@ -16,7 +16,7 @@ from api.dataset import REBUILD, Database, Snapshot
 from api.http_errors import bad_parameter, not_found, unavailable
 from api.paging import CursorError, list_rows, parse_after
 from api.rows import exists, get_row
-from api.tables import RESOURCES, SCHEMA, Resource
+from api.tables import RESOURCES, Resource
 from db.meta import DATASET_KEYS, as_number
 from queries.runner import Query, load_query, run_query
 from utils.fileio import to_json

@@ -130,15 +130,14 @@ def list_rows(conn: sqlite3.Connection, resource: Resource, values: dict[str, An
              else conn.execute(query.count_sql, query.count_args).fetchone()[0])
     raw = conn.execute(query.page_sql, query.page_args).fetchall()
     limit = values["limit"]
+    names = resource.table.column_names
     cursor = None
     if len(raw) > limit:
         raw = raw[:limit]
-        names = resource.table.column_names
         last = dict(zip(names, raw[-1]))
         column = values["sort"][0]
         cursor = [last[resource.key]] if column == resource.key else [last[column],
                                                                        last[resource.key]]
-    names = resource.table.column_names
     converters = _converters(resource.name)
     rows = [{n: fn(v) for n, fn, v in zip(names, converters, row)} for row in raw]
     return rows, total, cursor

@@ -79,19 +79,6 @@ def kumaraswamy(rng: Random, a: float, b: float) -> float:
     return (1.0 - rng.random() ** (1.0 / b)) ** (1.0 / a)
 
 
-def poisson(rng: Random, lam: float) -> int:
-    """Poisson count: Knuth's product method, split into chunks for large means."""
-    count = 0
-    while lam > 30.0:  # exp(-lam) would underflow precision: add Poisson(30) chunks
-        count += poisson(rng, 30.0)
-        lam -= 30.0
-    limit, product = math.exp(-lam), rng.random()
-    while product > limit:
-        count += 1
-        product *= rng.random()
-    return count
-
-
 def permutation(rng: Random, n: int) -> list[int]:
     """A Fisher-Yates shuffle of range(n) on ``random()`` alone."""
     order = list(range(n))

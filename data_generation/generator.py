@@ -19,7 +19,7 @@ from data_generation import distributions as dist
 from data_generation.catalogue import Catalogue
 from data_generation.demand import Demand
 from data_generation.model import BLOCK_USERS, PAYMENT_METHODS, SECONDS_PER_DAY, Clock, Settings
-from data_generation.people import People, ascii_slug, csv_field  # noqa: F401  (re-exported)
+from data_generation.people import People
 from data_generation.reviews import Reviews
 from data_generation.shape import OWN_BASKETS, OrderShape, Shape, ShapeBuilder
 from utils.fileio import cents_to_str

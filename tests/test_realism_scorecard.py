@@ -420,8 +420,7 @@ class RangesAtScale10(unittest.TestCase):
     """THE REALISM TEST: at scale 10, for seeds 1, 7 and 42, every scorecard metric is measurable
     and inside its reference range (db/report/realism.json)."""
 
-    # Passes with the issue 16 generator (generator 3.0.0, branch h16g); the generator before it
-    # sits outside most ranges, so on a branch without it this test fails, by design.
+    # Generator 3.0.0 (issue 16) was calibrated to these ranges; 2.0.0 sat outside most of them.
     def test_ranges_at_scale_10(self) -> None:
         failures = []
         for seed in SEEDS:
