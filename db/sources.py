@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Iterator, Sequence, Union
 
@@ -167,3 +168,13 @@ def reading_dataset(given: DataInput, must_exist: bool = True) -> Iterator[Datas
             if directory not in paths:  # the parts inside a directory of parts
                 stack.enter_context(reading_data(directory))
         yield dataset
+
+
+def check_day(value: object, what: str) -> str:
+    """A day as the manifests write it, YYYY-MM-DD; else a KitError naming ``what``."""
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise KitError(f"{what} is not a date YYYY-MM-DD: {value!r}")

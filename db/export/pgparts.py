@@ -11,10 +11,9 @@ that a concurrent load may not have committed yet.
 """
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from db.sources import DataInput, Dataset, read_manifest_file, reading_dataset
+from db.sources import DataInput, Dataset, check_day, read_manifest_file, reading_dataset
 from db.export.postgres import COPY_OPTIONS, deferred_constraints, postgres_schema
 from db.schema import Schema, load_schema, quote
 from utils.config import KIT_NAME, MANIFEST_NAME, SCHEMA_PATH
@@ -76,11 +75,7 @@ def _as_of(manifest: dict) -> list[str]:
     matures cohorts by it (queries/postgres/join_query.sql)."""
     if "as_of" not in manifest:
         return []
-    try:
-        day = date.fromisoformat(str(manifest["as_of"])).isoformat()
-    except ValueError:
-        raise KitError(f'{MANIFEST_NAME}: "as_of" {manifest["as_of"]!r} is not a day '
-                       f"YYYY-MM-DD") from None
+    day = check_day(manifest["as_of"], f'{MANIFEST_NAME}: "as_of"')
     return [f"INSERT INTO submission_meta (meta_id, kind, key, value) VALUES (1, 'run', 'as_of', '{day}');"]
 
 

@@ -13,7 +13,6 @@ the database byte-identical.
 """
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import sqlite3
@@ -25,16 +24,16 @@ from db.checks import Check, load_checks
 from db.connect import connect_readonly
 from db.ingest.csvload import CsvSource
 from db.ingest.loader import insert_sql, remove_leftovers
-from db.ingest.provenance import check_day, settings_fingerprint
+from db.ingest.provenance import settings_fingerprint
 from db.ingest.validation import (check_calendar, check_foreign_keys, check_invariants,
                                   constraint_error)
 from db.meta import Meta, read_meta
 from db.schema import Column, Schema, Table, load_schema, quote
-from db.sources import Dataset
+from db.sources import Dataset, check_day, read_manifest_file
 from db.statements import execute, execute_many, fetch_one
 from utils.config import CHECKS_DIR, GENERATOR_VERSION, MANIFEST_NAME, META_TABLE
 from utils.errors import KitError, file_errors, os_reason
-from utils.fileio import atomic_path, read_input_text, sha256_file
+from utils.fileio import atomic_path, sha256_file
 from utils.locking import exclusive_lock, reading_data
 
 log = logging.getLogger(__name__)
@@ -95,14 +94,11 @@ def read_batch(directory: Path, schema: Schema) -> Batch:
     path = directory / MANIFEST_NAME
     if not directory.is_dir():
         raise KitError(f"batch directory {directory} does not exist or is not a directory")
-    try:
-        manifest = json.loads(read_input_text(path))
-    except FileNotFoundError:
+    if not path.is_file():
         raise KitError(f"{path}: not found; a change batch has a manifest "
-                       f"(generate_data.py --changes)") from None
-    except (ValueError, OSError) as exc:
-        raise KitError(f"{path}: unreadable manifest: {exc}") from None
-    if not isinstance(manifest, dict) or manifest.get("kind") != "changes":
+                       f"(generate_data.py --changes)")
+    manifest = read_manifest_file(path)
+    if manifest.get("kind") != "changes":
         raise KitError(f"{path}: not a change batch (\"kind\" is not \"changes\")")
     start = check_day(manifest.get("from"), f'{path}: "from"')
     end = check_day(manifest.get("to"), f'{path}: "to"')

@@ -9,10 +9,9 @@ import logging
 import platform
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from db.sources import Dataset, read_manifest_file
+from db.sources import Dataset, check_day, read_manifest_file
 from db.schema import Schema, quote
 from db.statements import execute_many
 from utils.config import GENERATOR_VERSION, KIT_NAME, MANIFEST_NAME, META_TABLE
@@ -92,16 +91,6 @@ def settings_fingerprint(manifest: dict) -> str:
     chosen = {key: manifest.get(key) for key in SETTINGS_KEYS}
     text = json.dumps(chosen, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
-
-
-def check_day(value: object, what: str) -> str:
-    """A day as the manifests write it, YYYY-MM-DD; else a KitError naming ``what``."""
-    try:
-        if isinstance(value, str) and len(value) == 10:
-            return date.fromisoformat(value).isoformat()
-    except ValueError:
-        pass
-    raise KitError(f"{what} is not a date YYYY-MM-DD: {value!r}")
 
 
 def warn_unknown_files(data_dir: Path, schema: Schema) -> None:
